@@ -1,0 +1,152 @@
+"""Read-only admin for cached job postings and the Upwork connection."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from django_upwork import services
+from django_upwork.exceptions import UpworkError
+from django_upwork.models import JobPosting, OAuthToken
+
+
+class FreshnessFilter(admin.SimpleListFilter):
+    title = _("cache age")
+    parameter_name = "freshness"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1h", _("Cached in the last hour")), ("6h", _("Cached in the last 6 hours"))]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[JobPosting]
+    ) -> QuerySet[JobPosting]:
+        hours = {"1h": 1, "6h": 6}.get(self.value() or "")
+        if hours is None:
+            return queryset
+        return queryset.filter(cached_at__gt=timezone.now() - timedelta(hours=hours))
+
+
+@admin.register(JobPosting)
+class JobPostingAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "job_type",
+        "budget",
+        "experience_level",
+        "client_country",
+        "published_at",
+        "cached_at",
+        "upwork_link",
+    )
+    list_filter = ("job_type", "experience_level", FreshnessFilter, "client_country")
+    search_fields = ("title", "description", "skills_text")
+    date_hierarchy = "published_at"
+    ordering = ("-published_at", "-pk")
+    # The changelist would otherwise run a COUNT(*) over the whole table on every page.
+    show_full_result_count = False
+    list_per_page = 50
+    readonly_fields = ("upwork_link", "raw_pretty")
+    exclude = ("raw",)
+    actions = ("refresh_from_upwork", "purge_expired_now")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JobPosting]:
+        # Rows past the maximum age are absent everywhere, the admin included.
+        return JobPosting.objects.fresh()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("budget"))
+    def budget(self, obj: JobPosting) -> str:
+        currency = obj.currency or ""
+        if obj.budget_amount is not None:
+            return f"{obj.budget_amount:,.2f} {currency}".strip()
+        if obj.hourly_min is not None or obj.hourly_max is not None:
+            low = f"{obj.hourly_min:,.2f}" if obj.hourly_min is not None else "?"
+            high = f"{obj.hourly_max:,.2f}" if obj.hourly_max is not None else "?"
+            return f"{low}-{high} {currency}/h".strip()
+        return "—"
+
+    @admin.display(description=_("Upwork"))
+    def upwork_link(self, obj: JobPosting) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">View on Upwork</a>', obj.url
+        )
+
+    @admin.display(description=_("raw node"))
+    def raw_pretty(self, obj: JobPosting) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.raw, indent=2, ensure_ascii=False))
+
+    @admin.action(description=_("Refresh selected postings from Upwork"))
+    def refresh_from_upwork(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        succeeded = failed = 0
+        for upwork_id in queryset.values_list("upwork_id", flat=True):
+            try:
+                if services.get_job_posting(upwork_id, refresh=True) is None:
+                    failed += 1
+                    self.message_user(
+                        request, f"{upwork_id}: no longer on Upwork.", messages.WARNING
+                    )
+                    continue
+                succeeded += 1
+            except UpworkError as err:
+                failed += 1
+                self.message_user(request, f"{upwork_id}: {err.message}", messages.WARNING)
+        self.message_user(
+            request, f"Refreshed {succeeded} postings; {failed} failed.", messages.INFO
+        )
+
+    @admin.action(description=_("Purge expired postings now"))
+    def purge_expired_now(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        deleted = services.purge_expired_postings()
+        self.message_user(request, f"Deleted {deleted} expired postings.", messages.INFO)
+
+
+@admin.register(OAuthToken)
+class OAuthTokenAdmin(admin.ModelAdmin):
+    list_display = ("key", "connection_status", "expires_at", "refresh_expires_at", "updated_at")
+    # Token values are never shown: only these columns reach the admin.
+    fields = (
+        "key",
+        "connection_status",
+        "token_type",
+        "expires_at",
+        "refresh_expires_at",
+        "scope",
+        "needs_reauthorization",
+        "last_error",
+        "refreshed_at",
+        "created_at",
+        "updated_at",
+        "connect_link",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("status"))
+    def connection_status(self, obj: OAuthToken) -> str:
+        return obj.status
+
+    @admin.display(description=_("connection"))
+    def connect_link(self, obj: OAuthToken | None = None) -> str:
+        label = _("Reconnect Upwork account") if obj else _("Connect Upwork account")
+        return format_html(
+            '<a class="button" href="{}">{}</a>', reverse("django_upwork:authorize"), label
+        )

@@ -1,0 +1,263 @@
+"""HTTP transport to Upwork's GraphQL endpoint: timeouts, rate limit, retries, typed errors.
+
+This module owns every GraphQL request the package sends. It knows nothing of models; the
+service layer passes the access token in and receives parsed data or an exception from
+:mod:`django_upwork.exceptions`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from django_upwork import conf
+from django_upwork.client.ratelimit import RateLimiter
+from django_upwork.exceptions import (
+    AuthenticationError,
+    BotCheckPage,
+    GraphQLError,
+    GraphQLValidationError,
+    InvalidResponse,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    UpworkConnectionError,
+    UpworkError,
+    UpworkTimeout,
+)
+
+logger = logging.getLogger(__name__)
+
+# Upwork documents no Retry-After header; its block lifts about a minute after the last
+# limited request.
+DEFAULT_RETRY_AFTER = 60.0
+REQUEST_ID_HEADERS = ("X-Request-Id", "X-Upwork-Request-Id", "X-Amzn-Trace-Id")
+_SCOPE_FIELDS = re.compile(r"permissions/scopes to access: \[([^\]]*)\]")
+_NOT_FOUND = re.compile(r"not found", re.IGNORECASE)
+
+
+def build_session() -> requests.Session:
+    """Return a ``requests.Session`` with the package's User-Agent."""
+    session = requests.Session()
+    session.headers["User-Agent"] = conf.user_agent()
+    return session
+
+
+@dataclass
+class GraphQLResult:
+    """The ``data`` of a GraphQL answer, with any ``errors`` that came beside partial data."""
+
+    data: dict[str, Any]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    request_id: str | None = None
+
+
+class GraphQLClient:
+    """Send GraphQL requests to Upwork with one access token."""
+
+    def __init__(
+        self,
+        access_token: str,
+        *,
+        session: requests.Session | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._access_token = access_token
+        self.session = session or build_session()
+        self.limiter = limiter or RateLimiter.from_settings()
+
+    def __repr__(self) -> str:
+        return f"<GraphQLClient url={conf.api_url()!r} access_token='***'>"
+
+    def execute(
+        self, query: str, variables: dict[str, Any] | None, operation: str
+    ) -> GraphQLResult:
+        """Send one query and return its result, retrying transient failures.
+
+        Connection errors, timeouts, 5xx answers and HTML pages are retried with exponential
+        backoff and jitter, at most ``UPWORK_MAX_RETRIES`` times and for at most
+        ``UPWORK_RETRY_MAX_TIME`` seconds. Everything else raises at once.
+        """
+        max_retries = conf.max_retries()
+        deadline = time.monotonic() + conf.retry_max_time()
+        backoff = conf.retry_backoff()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send(query, variables, operation)
+            except RateLimited as err:
+                # Every process waits for the block to lift; no retry burns the budget here.
+                self.limiter.block(err.retry_after)
+                raise
+            except UpworkError as err:
+                if not err.retryable or attempt > max_retries:
+                    raise
+                delay = min(backoff * 2 ** (attempt - 1), 30.0) * random.uniform(0.5, 1.0)  # noqa: S311
+                if time.monotonic() + delay > deadline:
+                    raise
+                logger.warning(
+                    "Upwork %s failed on attempt %d of %d (%s); retrying in %.2f s.",
+                    operation,
+                    attempt,
+                    max_retries + 1,
+                    err,
+                    delay,
+                )
+                time.sleep(delay)
+
+    def _send(self, query: str, variables: dict[str, Any] | None, operation: str) -> GraphQLResult:
+        self.limiter.acquire(operation)
+        headers = {
+            "Authorization": f"Bearer {self._access_token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        tenant = conf.tenant_id()
+        if tenant:
+            headers["X-Upwork-API-TenantId"] = tenant
+        body = {"query": query, "variables": variables or {}, "operationName": operation}
+        try:
+            response = self.session.post(
+                conf.api_url(), json=body, headers=headers, timeout=conf.timeout()
+            )
+        except requests.Timeout as err:
+            raise UpworkTimeout(
+                f"Upwork did not answer within UPWORK_TIMEOUT {conf.timeout()} seconds.",
+                operation=operation,
+            ) from err
+        except requests.ConnectionError as err:
+            raise UpworkConnectionError(
+                f"Could not connect to Upwork at {conf.api_url()}: {type(err).__name__}.",
+                operation=operation,
+            ) from err
+        return parse_graphql_response(response, operation)
+
+
+def parse_graphql_response(response: requests.Response, operation: str) -> GraphQLResult:
+    """Turn an HTTP answer from the GraphQL endpoint into data or a typed exception."""
+    status = response.status_code
+    request_id = next(
+        (response.headers[name] for name in REQUEST_ID_HEADERS if name in response.headers), None
+    )
+    evidence: dict[str, Any] = {"status": status, "request_id": request_id, "operation": operation}
+
+    if status == 429:
+        retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+        raise RateLimited(
+            f"Upwork answered 429 Too Many Requests; retry after {retry_after:g} s. "
+            "Lower UPWORK_RATE_LIMIT if this repeats.",
+            retry_after=retry_after,
+            **evidence,
+        )
+    if status == 401:
+        raise AuthenticationError(
+            "Upwork rejected the access token (401). It is refreshed once automatically; "
+            "if this persists, reconnect the Upwork account.",
+            **evidence,
+        )
+
+    content_type = response.headers.get("Content-Type", "")
+    text = response.text
+    if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+        raise BotCheckPage(
+            f"Upwork answered with an HTML page (HTTP {status}) instead of JSON, such as a "
+            "bot check; try again later or from another server address.",
+            **evidence,
+        )
+    try:
+        payload = json.loads(text)
+    except ValueError as err:
+        if status >= 500:
+            raise ServerError(f"Upwork answered HTTP {status}.", **evidence) from err
+        raise InvalidResponse(
+            f"Upwork answered HTTP {status} with a body that is not valid JSON "
+            f"({len(text)} characters).",
+            **evidence,
+        ) from err
+    if not isinstance(payload, dict):
+        raise InvalidResponse("Upwork answered with JSON that is not an object.", **evidence)
+
+    errors = payload.get("errors") or []
+    data = payload.get("data")
+    if status >= 500:
+        raise ServerError(
+            f"Upwork answered HTTP {status}: {_first_message(errors) or 'no message'}.",
+            **evidence,
+        )
+    if status == 403:
+        raise PermissionDenied(
+            f"Upwork answered 403 Forbidden: {_first_message(errors) or 'no message'}.",
+            **evidence,
+        )
+    if status >= 400:
+        raise UpworkError(
+            f"Upwork answered HTTP {status}: {_first_message(errors) or 'no message'}.",
+            **evidence,
+        )
+    if errors and not data:
+        raise _graphql_error(errors, evidence)
+    if not isinstance(data, dict):
+        raise InvalidResponse("Upwork answered without a 'data' object.", **evidence)
+    if errors:
+        logger.warning(
+            "Upwork %s returned partial data with %d errors: %s",
+            operation,
+            len(errors),
+            _first_message(errors),
+        )
+    return GraphQLResult(data=data, errors=errors, request_id=request_id)
+
+
+def _graphql_error(errors: list[dict[str, Any]], evidence: dict[str, Any]) -> UpworkError:
+    message = _first_message(errors) or "unknown GraphQL error"
+    classification = ((errors[0].get("extensions") or {}).get("classification")) if errors else None
+    evidence = {**evidence, "classification": classification}
+    scope_match = _SCOPE_FIELDS.search(message)
+    if scope_match:
+        fields = [name.strip() for name in scope_match.group(1).split(",") if name.strip()]
+        return PermissionDenied(
+            f"The Upwork API key lacks a scope needed for {', '.join(fields)}. Enable "
+            "'Read marketplace Job Postings' and 'Common Entities - Read-Only Access' on the "
+            "key in Upwork's API Center, then reconnect the account.",
+            blocked_fields=fields,
+            **evidence,
+        )
+    if classification == "ValidationError":
+        return GraphQLValidationError(
+            f"Upwork rejected the query: {message}", errors=errors, **evidence
+        )
+    if _NOT_FOUND.search(message):
+        return NotFound(f"Upwork did not find the object: {message}", **evidence)
+    return GraphQLError(
+        f"Upwork answered with a GraphQL error: {message}", errors=errors, **evidence
+    )
+
+
+def _first_message(errors: list[Any]) -> str | None:
+    for error in errors:
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return None
+
+
+def _parse_retry_after(value: str | None) -> float:
+    if value:
+        try:
+            return max(float(value), 0.0)
+        except ValueError:
+            from email.utils import parsedate_to_datetime
+
+            try:
+                return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+            except (TypeError, ValueError):
+                pass
+    return DEFAULT_RETRY_AFTER

@@ -1,0 +1,197 @@
+"""OAuth2 requests to Upwork's token endpoint, through requests-oauthlib.
+
+Token requests are never retried here: an authorization code is single-use, and a refresh
+rotates the refresh token, so a retry after a lost answer could burn the grant. A transient
+failure raises a retryable exception and the caller decides.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from oauthlib.oauth2 import OAuth2Error
+from requests_oauthlib import OAuth2Session
+
+from django_upwork import conf
+from django_upwork.client.http import build_session
+from django_upwork.client.ratelimit import RateLimiter
+from django_upwork.exceptions import (
+    AuthenticationError,
+    BotCheckPage,
+    InvalidResponse,
+    ReauthorizationRequired,
+    ServerError,
+    UpworkConnectionError,
+    UpworkError,
+    UpworkTimeout,
+)
+
+logger = logging.getLogger(__name__)
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def authorization_url(redirect_uri: str, state: str) -> str:
+    """Return Upwork's authorization URL for the authorization-code grant."""
+    _allow_http_on_loopback(conf.authorize_url())
+    oauth = OAuth2Session(conf.client_id(), redirect_uri=redirect_uri)
+    url, _ = oauth.authorization_url(conf.authorize_url(), state=state)
+    return str(url)
+
+
+def fetch_token(code: str, redirect_uri: str) -> dict[str, Any]:
+    """Exchange an authorization code for a token dict."""
+    oauth = _session(redirect_uri=redirect_uri)
+    return _call(
+        "authorization_code",
+        lambda: oauth.fetch_token(
+            conf.token_url(),
+            code=code,
+            client_secret=conf.client_secret(),
+            include_client_id=True,
+            timeout=conf.timeout(),
+        ),
+    )
+
+
+def refresh_token(refresh_token: str) -> dict[str, Any]:
+    """Trade a refresh token for a new token dict.
+
+    Upwork rejects a refresh without ``client_id``, so both the id and the secret go in the
+    form body.
+    """
+    oauth = _session()
+    return _call(
+        "refresh_token",
+        lambda: oauth.refresh_token(
+            conf.token_url(),
+            refresh_token=refresh_token,
+            client_id=conf.client_id(),
+            client_secret=conf.client_secret(),
+            timeout=conf.timeout(),
+        ),
+    )
+
+
+def _allow_http_on_loopback(url: str) -> None:
+    """Let oauthlib use plain HTTP when the endpoint is on this machine, as the emulator is.
+
+    oauthlib raises ``InsecureTransportError`` for any ``http://`` URL unless the
+    ``OAUTHLIB_INSECURE_TRANSPORT`` environment variable is set, and it has no per-call
+    switch. The variable is set only for loopback hosts, so a remote endpoint configured with
+    plain HTTP still fails.
+    """
+    parts = urlsplit(url)
+    is_loopback_http = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if is_loopback_http and not os.environ.get("OAUTHLIB_INSECURE_TRANSPORT"):
+        logger.info("Allowing plain HTTP for OAuth2 on loopback host %s.", parts.hostname)
+        os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+
+
+def _session(redirect_uri: str | None = None) -> OAuth2Session:
+    _allow_http_on_loopback(conf.token_url())
+    oauth = OAuth2Session(conf.client_id(), redirect_uri=redirect_uri)
+    oauth.headers.update(build_session().headers)
+    oauth.headers["Accept"] = "application/json"
+    oauth.register_compliance_hook("access_token_response", _check_token_response)
+    oauth.register_compliance_hook("refresh_token_response", _check_token_response)
+    return oauth
+
+
+def _check_token_response(response: requests.Response) -> requests.Response:
+    """Raise a typed error for answers oauthlib would misread, and normalise ``expires_in``."""
+    status = response.status_code
+    evidence: dict[str, Any] = {"status": status, "operation": "token"}
+    content_type = response.headers.get("Content-Type", "").lower()
+    text = response.text
+    if "html" in content_type or text.lstrip()[:1] == "<":
+        raise BotCheckPage(
+            f"Upwork's token endpoint answered with an HTML page (HTTP {status}) instead of "
+            "JSON, such as a bot check; try again later or from another server address.",
+            **evidence,
+        )
+    try:
+        payload = json.loads(text) if text else None
+    except ValueError as err:
+        if status >= 500:
+            raise ServerError(
+                f"Upwork's token endpoint answered HTTP {status}.", **evidence
+            ) from err
+        raise InvalidResponse(
+            f"Upwork's token endpoint answered HTTP {status} with a body that is not JSON.",
+            **evidence,
+        ) from err
+    if status >= 500:
+        raise ServerError(f"Upwork's token endpoint answered HTTP {status}.", **evidence)
+    if not isinstance(payload, dict):
+        raise InvalidResponse(
+            f"Upwork's token endpoint answered HTTP {status} without a JSON object.", **evidence
+        )
+    if status == 200 and "error" not in payload:
+        if not payload.get("access_token"):
+            raise InvalidResponse("Upwork's token answer has no access_token.", **evidence)
+        expires_in = payload.get("expires_in")
+        if expires_in is not None:
+            try:
+                payload["expires_in"] = int(float(expires_in))
+            except (TypeError, ValueError) as err:
+                raise InvalidResponse(
+                    "Upwork's token answer has an expires_in that is not a number.", **evidence
+                ) from err
+        payload.setdefault("token_type", "Bearer")
+        response._content = json.dumps(payload).encode()
+    return response
+
+
+def _call(grant: str, request: Any) -> dict[str, Any]:
+    RateLimiter.from_settings().acquire(f"token:{grant}")
+    try:
+        token = request()
+    except UpworkError as err:
+        err.operation = f"token:{grant}"
+        raise
+    except OAuth2Error as err:
+        # oauthlib's description comes from Upwork's answer and never contains a token.
+        detail = f"{err.error}: {err.description}" if err.description else str(err.error)
+        evidence: dict[str, Any] = {
+            "status": err.status_code,
+            "classification": err.error,
+            "operation": f"token:{grant}",
+        }
+        if err.error in ("invalid_grant", "invalid_client", "unauthorized_client"):
+            if grant == "refresh_token":
+                raise ReauthorizationRequired(
+                    f"Upwork rejected the refresh ({detail}). Reconnect the Upwork account.",
+                    **evidence,
+                ) from None
+            raise AuthenticationError(
+                f"Upwork rejected the authorization ({detail}). Check UPWORK_CLIENT_ID, "
+                "UPWORK_CLIENT_SECRET and the redirect URI registered on the API key, then "
+                "connect again.",
+                **evidence,
+            ) from None
+        raise AuthenticationError(
+            f"Upwork's token endpoint failed ({detail}).", **evidence
+        ) from None
+    except requests.Timeout as err:
+        raise UpworkTimeout(
+            f"Upwork's token endpoint did not answer within {conf.timeout()} seconds.",
+            operation=f"token:{grant}",
+        ) from err
+    except requests.ConnectionError as err:
+        raise UpworkConnectionError(
+            f"Could not connect to Upwork's token endpoint at {conf.token_url()}: "
+            f"{type(err).__name__}.",
+            operation=f"token:{grant}",
+        ) from err
+    except ValueError as err:
+        raise InvalidResponse(
+            f"Upwork's token answer could not be read: {type(err).__name__}.",
+            operation=f"token:{grant}",
+        ) from None
+    return dict(token)

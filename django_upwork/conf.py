@@ -1,0 +1,186 @@
+"""Settings for django-upwork, read from Django settings when used.
+
+Every value is looked up at call time, never at import, so ``override_settings`` and
+pytest-django's ``settings`` fixture take effect at once. ``UPWORK_CLIENT_ID`` and
+``UPWORK_CLIENT_SECRET`` fall back to environment variables of the same names, so a
+deployment can keep its secrets out of ``settings.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULT_API_URL = "https://api.upwork.com/graphql"
+DEFAULT_AUTHORIZE_URL = "https://www.upwork.com/ab/account-security/oauth2/authorize"
+DEFAULT_TOKEN_URL = "https://www.upwork.com/api/v3/oauth2/token"  # noqa: S105 - a URL
+DEFAULT_JOB_URL_PREFIX = "https://www.upwork.com/jobs/"
+
+# Upwork's terms forbid keeping API data for more than 24 hours; the default leaves an hour
+# of margin for a purge that runs late.
+DEFAULT_CACHE_MAX_AGE = timedelta(hours=23)
+DEFAULT_RATE_LIMIT = 300  # requests per minute, per egress IP address
+DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+DEFAULT_RATE_LIMIT_MAX_WAIT = 30.0  # seconds a caller may wait for a rate-limit slot
+DEFAULT_MAX_RETRIES = 3
+DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
+DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
+DEFAULT_CONNECT_PERMISSION = "is_staff"
+
+_UNSET = object()
+
+
+def _get(name: str, default: Any = None) -> Any:
+    return getattr(django_settings, name, default)
+
+
+def _get_secret(name: str) -> str:
+    value = _get(name, _UNSET)
+    if value is _UNSET or value in (None, ""):
+        value = os.environ.get(name, "")
+    return str(value)
+
+
+def client_id() -> str:
+    """Return the OAuth2 client id, or raise ``ImproperlyConfigured`` when it is missing."""
+    value = _get_secret("UPWORK_CLIENT_ID")
+    if not value:
+        raise ImproperlyConfigured(
+            "UPWORK_CLIENT_ID is not set. Add it to your Django settings or set the "
+            "UPWORK_CLIENT_ID environment variable to the key from Upwork's API Center."
+        )
+    return value
+
+
+def client_secret() -> str:
+    """Return the OAuth2 client secret, or raise ``ImproperlyConfigured`` when it is missing."""
+    value = _get_secret("UPWORK_CLIENT_SECRET")
+    if not value:
+        raise ImproperlyConfigured(
+            "UPWORK_CLIENT_SECRET is not set. Add it to your Django settings or set the "
+            "UPWORK_CLIENT_SECRET environment variable to the secret from Upwork's API Center."
+        )
+    return value
+
+
+def has_credentials() -> bool:
+    return bool(_get_secret("UPWORK_CLIENT_ID") and _get_secret("UPWORK_CLIENT_SECRET"))
+
+
+def redirect_uri() -> str | None:
+    """Return ``UPWORK_REDIRECT_URI`` when set; the caller builds one otherwise."""
+    return _get("UPWORK_REDIRECT_URI") or None
+
+
+def site_url() -> str | None:
+    value = _get("UPWORK_SITE_URL") or os.environ.get("UPWORK_SITE_URL") or None
+    return value.rstrip("/") if value else None
+
+
+def success_url() -> str | None:
+    return _get("UPWORK_SUCCESS_URL") or None
+
+
+def api_url() -> str:
+    return str(_get("UPWORK_API_URL") or DEFAULT_API_URL)
+
+
+def authorize_url() -> str:
+    return str(_get("UPWORK_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL)
+
+
+def token_url() -> str:
+    return str(_get("UPWORK_TOKEN_URL") or DEFAULT_TOKEN_URL)
+
+
+def job_url_prefix() -> str:
+    return str(_get("UPWORK_JOB_URL_PREFIX") or DEFAULT_JOB_URL_PREFIX)
+
+
+def tenant_id() -> str | None:
+    value = _get("UPWORK_TENANT_ID")
+    return str(value) if value else None
+
+
+def timeout() -> tuple[float, float]:
+    """Return the (connect, read) timeout in seconds; a single number sets both."""
+    value = _get("UPWORK_TIMEOUT", DEFAULT_TIMEOUT)
+    if isinstance(value, (int, float)):
+        return (float(value), float(value))
+    connect, read = value
+    return (float(connect), float(read))
+
+
+def cache_max_age() -> timedelta:
+    value = _get("UPWORK_CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE)
+    if isinstance(value, (int, float)):
+        return timedelta(seconds=value)
+    return value
+
+
+def rate_limit() -> int:
+    """Return the number of requests allowed per minute; 0 turns the limiter off."""
+    return int(_get("UPWORK_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+
+
+def rate_limit_max_wait() -> float:
+    return float(_get("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT))
+
+
+def rate_limit_key() -> str:
+    """Return the cache key scope of the limiter, e.g. one per egress IP address."""
+    return str(_get("UPWORK_RATE_LIMIT_KEY", "default"))
+
+
+def rate_limit_cache_alias() -> str:
+    return str(_get("UPWORK_RATE_LIMIT_CACHE", "default"))
+
+
+def max_retries() -> int:
+    return int(_get("UPWORK_MAX_RETRIES", DEFAULT_MAX_RETRIES))
+
+
+def retry_max_time() -> float:
+    return float(_get("UPWORK_RETRY_MAX_TIME", DEFAULT_RETRY_MAX_TIME))
+
+
+def retry_backoff() -> float:
+    """Return the first retry delay in seconds; later ones double, with jitter."""
+    return float(_get("UPWORK_RETRY_BACKOFF", 1.0))
+
+
+def purge_interval() -> timedelta:
+    value = _get("UPWORK_PURGE_INTERVAL", DEFAULT_PURGE_INTERVAL)
+    if isinstance(value, (int, float)):
+        return timedelta(seconds=value)
+    return value
+
+
+def purge_batch_size() -> int:
+    return int(_get("UPWORK_PURGE_BATCH_SIZE", 5000))
+
+
+def connect_permission() -> str:
+    """Return what a user needs to start a connection: ``is_staff``, ``is_superuser``
+    or a permission name such as ``django_upwork.change_oauthtoken``."""
+    return str(_get("UPWORK_CONNECT_PERMISSION", DEFAULT_CONNECT_PERMISSION))
+
+
+def token_encryption_keys() -> list[str]:
+    """Return the Fernet keys for token encryption at rest, newest first; empty when off."""
+    value = _get("UPWORK_TOKEN_ENCRYPTION_KEY") or os.environ.get("UPWORK_TOKEN_ENCRYPTION_KEY")
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [key.strip() for key in value.split(",") if key.strip()]
+    return [str(key) for key in value]
+
+
+def user_agent() -> str:
+    from django_upwork import __version__
+
+    return f"django-upwork/{__version__}"

@@ -1,0 +1,240 @@
+"""Cached Upwork job postings and the OAuth token of the connected account."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from django_upwork import conf
+from django_upwork.fields import SecretTextField
+
+logger = logging.getLogger(__name__)
+
+
+class JobType(models.TextChoices):
+    HOURLY = "HOURLY", _("Hourly")
+    FIXED = "FIXED", _("Fixed price")
+
+
+class ExperienceLevel(models.TextChoices):
+    NONE = "NONE", _("Not specified")
+    ENTRY_LEVEL = "ENTRY_LEVEL", _("Entry level")
+    INTERMEDIATE = "INTERMEDIATE", _("Intermediate")
+    EXPERT = "EXPERT", _("Expert")
+
+
+class JobPostingQuerySet(models.QuerySet["JobPosting"]):
+    def fresh(self, max_age: timedelta | None = None) -> JobPostingQuerySet:
+        """Return rows cached less than ``max_age`` (default ``UPWORK_CACHE_MAX_AGE``) ago."""
+        return self.filter(cached_at__gt=_cutoff(max_age))
+
+    def expired(self, max_age: timedelta | None = None) -> JobPostingQuerySet:
+        """Return rows cached ``max_age`` or longer ago, which no read may return."""
+        return self.filter(cached_at__lte=_cutoff(max_age))
+
+
+class JobPostingManager(models.Manager["JobPosting"]):
+    def get_queryset(self) -> JobPostingQuerySet:
+        return JobPostingQuerySet(self.model, using=self._db)
+
+    def fresh(self, max_age: timedelta | None = None) -> JobPostingQuerySet:
+        return self.get_queryset().fresh(max_age)
+
+    def expired(self, max_age: timedelta | None = None) -> JobPostingQuerySet:
+        return self.get_queryset().expired(max_age)
+
+    def purge_expired(
+        self,
+        max_age: timedelta | None = None,
+        batch_size: int | None = None,
+        dry_run: bool = False,
+    ) -> int:
+        """Delete rows cached ``max_age`` or longer ago and return how many were deleted.
+
+        Rows go in primary-key batches of ``batch_size`` (default ``UPWORK_PURGE_BATCH_SIZE``),
+        each batch its own short transaction, so a large backlog holds no long lock and is
+        never loaded into memory. The cutoff is fixed when the purge starts, so the loop ends
+        even while other processes keep caching. With ``dry_run`` only the count is returned.
+        """
+        batch_size = batch_size or conf.purge_batch_size()
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
+        cutoff = _cutoff(max_age)
+        expired = self.get_queryset().filter(cached_at__lte=cutoff)
+        if dry_run:
+            return expired.count()
+
+        deleted_total = 0
+        while True:
+            with transaction.atomic(using=self.db):
+                # Walking the cached_at index returns the oldest rows first, and the DELETE
+                # re-checks the cutoff so a row refreshed in between is kept.
+                batch = list(
+                    expired.order_by("cached_at", "pk").values_list("pk", flat=True)[:batch_size]
+                )
+                if not batch:
+                    break
+                deleted, _ = (
+                    self.get_queryset().filter(pk__in=batch, cached_at__lte=cutoff).delete()
+                )
+            deleted_total += deleted
+            if len(batch) < batch_size:
+                break
+        logger.info("Purged %d job postings cached before %s.", deleted_total, cutoff.isoformat())
+        return deleted_total
+
+
+def _cutoff(max_age: timedelta | None) -> datetime:
+    return timezone.now() - (max_age if max_age is not None else conf.cache_max_age())
+
+
+class JobPosting(models.Model):
+    """An Upwork job posting as returned by the API, cached for at most 24 hours."""
+
+    upwork_id = models.CharField(
+        _("Upwork id"), max_length=32, unique=True, help_text=_("The numeric job id.")
+    )
+    ciphertext = models.CharField(
+        _("ciphertext"),
+        max_length=64,
+        db_index=True,
+        blank=True,
+        help_text=_("The ~01… or ~02… form used in public job URLs."),
+    )
+    title = models.TextField(_("title"))
+    description = models.TextField(_("description"), blank=True)
+    job_type = models.CharField(_("job type"), max_length=16, choices=JobType.choices)
+    experience_level = models.CharField(
+        _("experience level"), max_length=16, choices=ExperienceLevel.choices, blank=True
+    )
+    duration = models.CharField(_("duration"), max_length=16, blank=True)
+    duration_label = models.CharField(_("duration label"), max_length=64, blank=True)
+    engagement = models.CharField(_("engagement"), max_length=64, blank=True)
+    budget_amount = models.DecimalField(
+        _("fixed budget"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    hourly_min = models.DecimalField(
+        _("hourly rate from"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    hourly_max = models.DecimalField(
+        _("hourly rate to"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    skills_text = models.TextField(
+        _("skills (text)"), blank=True, help_text=_("Skill names joined by commas, for search.")
+    )
+    category = models.CharField(_("category"), max_length=128, blank=True)
+    subcategory = models.CharField(_("subcategory"), max_length=128, blank=True)
+    client_country = models.CharField(_("client country"), max_length=128, blank=True)
+    client_total_spent = models.DecimalField(
+        _("client total spent"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    client_rating = models.FloatField(_("client rating"), null=True, blank=True)
+    total_applicants = models.PositiveIntegerField(_("total applicants"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("created on Upwork"), null=True, blank=True, help_text=_("Upwork's createdDateTime.")
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    raw = models.JSONField(_("raw node"), help_text=_("The node exactly as Upwork returned it."))
+    cached_at = models.DateTimeField(_("cached at"), db_index=True)
+
+    objects = JobPostingManager()
+
+    class Meta:
+        verbose_name = _("job posting")
+        verbose_name_plural = _("job postings")
+        ordering = ("-published_at", "-pk")
+        indexes = (models.Index(fields=["-published_at", "-id"], name="django_upwo_publish_idx"),)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def url(self) -> str:
+        """Return the public Upwork page of this job."""
+        return f"{conf.job_url_prefix()}{self.ciphertext or self.upwork_id}"
+
+    @property
+    def is_fresh(self) -> bool:
+        return self.cached_at > _cutoff(None)
+
+
+class ConnectionStatus(models.TextChoices):
+    CONNECTED = "connected", _("Connected")
+    DISCONNECTED = "disconnected", _("Disconnected")
+    EXPIRED = "expired", _("Expired")
+
+
+class OAuthToken(models.Model):
+    """The OAuth2 token of the connected Upwork account.
+
+    A site has one connection, stored under ``key="default"``. Token values never appear in
+    ``repr``, ``str``, logs or the admin. When ``needs_reauthorization`` is set, Upwork
+    rejected the refresh token and no refresh is tried again until a staff user reconnects;
+    the old values stay for inspection.
+    """
+
+    DEFAULT_KEY = "default"
+
+    key = models.CharField(_("key"), max_length=64, unique=True, default=DEFAULT_KEY)
+    access_token = SecretTextField(_("access token"))
+    refresh_token = SecretTextField(_("refresh token"), blank=True)
+    token_type = models.CharField(_("token type"), max_length=32, default="Bearer")
+    expires_at = models.DateTimeField(_("access token expires at"))
+    scope = models.TextField(_("scope"), blank=True)
+    refresh_expires_at = models.DateTimeField(
+        _("refresh token expires at"),
+        null=True,
+        blank=True,
+        help_text=_("Upwork's refresh tokens live 14 days from the refresh that issued them."),
+    )
+    needs_reauthorization = models.BooleanField(_("needs reauthorization"), default=False)
+    last_error = models.CharField(_("last error"), max_length=255, blank=True)
+    refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("connected at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Upwork connection")
+        verbose_name_plural = _("Upwork connection")
+
+    def __str__(self) -> str:
+        return f"Upwork connection ({self.status})"
+
+    def __repr__(self) -> str:
+        return (
+            f"<OAuthToken key={self.key!r} status={self.status!r} "
+            f"expires_at={self.expires_at!r} access_token='***' refresh_token='***'>"
+        )
+
+    @property
+    def status(self) -> str:
+        if self.needs_reauthorization:
+            return str(ConnectionStatus.EXPIRED)
+        now = timezone.now()
+        if self.expires_at <= now:
+            if not self.refresh_token:
+                return str(ConnectionStatus.EXPIRED)
+            if self.refresh_expires_at is not None and self.refresh_expires_at <= now:
+                return str(ConnectionStatus.EXPIRED)
+        return str(ConnectionStatus.CONNECTED)
+
+    def is_access_token_expired(self, margin: timedelta = timedelta(0)) -> bool:
+        return self.expires_at <= timezone.now() + margin
+
+    def as_oauth_token(self) -> dict[str, Any]:
+        """Return the token in the dict form that requests-oauthlib expects."""
+        token: dict[str, Any] = {
+            "access_token": self.access_token,
+            "token_type": self.token_type,
+            "expires_at": self.expires_at.timestamp(),
+        }
+        if self.refresh_token:
+            token["refresh_token"] = self.refresh_token
+        return token

@@ -1,0 +1,45 @@
+"""The public API of django-upwork: every call to Upwork goes through these functions.
+
+Views, admin actions, management commands and Celery tasks call this layer; it combines the
+network client (:mod:`django_upwork.client`) with the models.
+"""
+
+from django_upwork.services.auth import (
+    complete_authorization,
+    disconnect,
+    exchange_auth_code,
+    get_access_token,
+    get_auth_status,
+    get_authorization_url,
+    get_connection,
+    refresh_access_token,
+    user_can_connect,
+)
+from django_upwork.services.cache import purge_expired_postings
+from django_upwork.services.jobs import (
+    SearchResult,
+    get_job_posting,
+    iter_job_postings,
+    list_job_postings,
+    resolve_job_reference,
+    search_job_postings,
+)
+
+__all__ = [
+    "SearchResult",
+    "complete_authorization",
+    "disconnect",
+    "exchange_auth_code",
+    "get_access_token",
+    "get_auth_status",
+    "get_authorization_url",
+    "get_connection",
+    "get_job_posting",
+    "iter_job_postings",
+    "list_job_postings",
+    "purge_expired_postings",
+    "refresh_access_token",
+    "resolve_job_reference",
+    "search_job_postings",
+    "user_can_connect",
+]

@@ -1,0 +1,289 @@
+"""Connecting the Upwork account and keeping its access token valid."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from django_upwork import conf
+from django_upwork.client import oauth
+from django_upwork.exceptions import (
+    AuthorizationDenied,
+    InvalidOAuthState,
+    NotConnected,
+    ReauthorizationRequired,
+    UpworkConfigurationError,
+)
+from django_upwork.models import ConnectionStatus, OAuthToken
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "django_upwork_oauth_states"
+STATE_MAX_AGE = 600  # seconds a started connection may take to come back
+MAX_PENDING_STATES = 5  # per session; the oldest pending state is dropped beyond this
+# The stored expiry is this much earlier than Upwork's, so a token is never sent just as it dies.
+EXPIRY_SAFETY_MARGIN = timedelta(seconds=60)
+# Refresh this long before the stored expiry, so a slow request still carries a live token.
+REFRESH_MARGIN = timedelta(minutes=5)
+REFRESH_TOKEN_LIFETIME = timedelta(days=14)
+DEFAULT_EXPIRES_IN = 3600  # seconds assumed when Upwork sends no expires_in
+
+
+def user_can_connect(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Return whether ``user`` may connect the Upwork account (``UPWORK_CONNECT_PERMISSION``)."""
+    if user is None or not user.is_authenticated or not getattr(user, "is_active", False):
+        return False
+    permission = conf.connect_permission()
+    if permission in ("is_staff", "is_superuser"):
+        return bool(getattr(user, permission, False))
+    return bool(user.has_perm(permission))  # type: ignore[attr-defined]
+
+
+def build_redirect_uri(request: HttpRequest | None = None) -> str:
+    """Return the redirect URI sent to Upwork.
+
+    ``UPWORK_REDIRECT_URI`` wins, then ``UPWORK_SITE_URL`` plus the callback route, and only
+    then the current request, whose scheme honours ``SECURE_PROXY_SSL_HEADER`` behind a
+    TLS-terminating proxy.
+    """
+    configured = conf.redirect_uri()
+    if configured:
+        return configured
+    path = reverse("django_upwork:callback")
+    site = conf.site_url()
+    if site:
+        return site + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    raise UpworkConfigurationError(
+        "Cannot build the OAuth2 redirect URI without a request. Set UPWORK_REDIRECT_URI or "
+        "UPWORK_SITE_URL (for example 'https://example.com')."
+    )
+
+
+def get_authorization_url(request: HttpRequest | None = None, *, state: str | None = None) -> str:
+    """Return Upwork's authorization URL for a new connection.
+
+    With a ``request``, a random single-use ``state`` is generated and stored in its session
+    for the callback to check. Without one, pass your own ``state`` and check it yourself
+    when Upwork redirects back.
+    """
+    if request is None:
+        if not state:
+            raise ValueError(
+                "Pass a request (to keep the state in its session) or your own state string."
+            )
+        return oauth.authorization_url(build_redirect_uri(None), state)
+
+    redirect_uri = build_redirect_uri(request)
+    state = secrets.token_urlsafe(32)
+    now = time.time()
+    pending: dict[str, dict[str, Any]] = {
+        key: value
+        for key, value in request.session.get(SESSION_KEY, {}).items()
+        if now - value.get("created", 0) < STATE_MAX_AGE
+    }
+    pending[state] = {"created": now, "user": _user_key(request), "redirect_uri": redirect_uri}
+    newest = sorted(pending.items(), key=lambda item: item[1]["created"])[-MAX_PENDING_STATES:]
+    request.session[SESSION_KEY] = dict(newest)
+    return oauth.authorization_url(redirect_uri, state)
+
+
+def complete_authorization(request: HttpRequest) -> OAuthToken:
+    """Check the callback's ``state``, exchange its ``code`` and store the new token.
+
+    Raises :class:`InvalidOAuthState` when the state is missing, unknown, used, expired or
+    started by another user, and :class:`AuthorizationDenied` when the user declined on
+    Upwork. No code is exchanged in either case.
+    """
+    state = request.GET.get("state", "")
+    pending = request.session.get(SESSION_KEY, {})
+    entry = pending.pop(state, None) if state else None
+    request.session[SESSION_KEY] = pending
+    if entry is None:
+        raise InvalidOAuthState(
+            "The connection request is unknown or was already used. Start the connection again."
+        )
+    if time.time() - entry.get("created", 0) >= STATE_MAX_AGE:
+        raise InvalidOAuthState("The connection request expired. Start the connection again.")
+    if entry.get("user") != _user_key(request):
+        raise InvalidOAuthState(
+            "The connection was started by another user. Start the connection again."
+        )
+    error = request.GET.get("error")
+    if error:
+        logger.info("Upwork authorization was declined: %s.", error)
+        raise AuthorizationDenied(
+            "Access to the Upwork account was not granted. Start the connection again to retry.",
+            error=error,
+        )
+    code = request.GET.get("code")
+    if not code:
+        raise InvalidOAuthState("Upwork's answer has no authorization code. Start again.")
+    return exchange_auth_code(code, redirect_uri=entry["redirect_uri"])
+
+
+def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthToken:
+    """Exchange an authorization code for tokens and store them as the site's connection.
+
+    ``redirect_uri`` must be the one sent in the authorization URL; it defaults to the
+    configured one.
+    """
+    token = oauth.fetch_token(code, redirect_uri or build_redirect_uri(None))
+    with transaction.atomic():
+        row = OAuthToken.objects.select_for_update().filter(key=OAuthToken.DEFAULT_KEY).first()
+        row = row or OAuthToken(key=OAuthToken.DEFAULT_KEY)
+        _apply_token(row, token, previous_refresh_token=None)
+        row.needs_reauthorization = False
+        row.last_error = ""
+        row.save()
+    logger.info("Connected the Upwork account; the access token expires at %s.", row.expires_at)
+    return row
+
+
+def success_url(request: HttpRequest) -> str | None:
+    """Return ``UPWORK_SUCCESS_URL`` when it is a relative path or on this site's host."""
+    url = conf.success_url()
+    if not url:
+        return None
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    logger.warning(
+        "UPWORK_SUCCESS_URL %r points to another host; showing the default page instead.", url
+    )
+    return None
+
+
+def get_auth_status() -> str:
+    """Return ``"connected"``, ``"disconnected"`` or ``"expired"`` for the site's connection."""
+    token = OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).first()
+    if token is None:
+        return str(ConnectionStatus.DISCONNECTED)
+    return token.status
+
+
+def get_connection() -> OAuthToken | None:
+    return OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).first()
+
+
+def disconnect() -> bool:
+    """Forget the stored tokens; return whether there was a connection."""
+    deleted, _ = OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).delete()
+    if deleted:
+        logger.info("Disconnected the Upwork account.")
+    return bool(deleted)
+
+
+def get_access_token() -> str:
+    """Return a live access token, refreshing it first when it is about to expire."""
+    token = get_connection()
+    if token is None:
+        raise NotConnected(
+            "No Upwork account is connected. A staff user must connect one through the "
+            "django_upwork:authorize view."
+        )
+    if token.needs_reauthorization:
+        raise ReauthorizationRequired(
+            f"The Upwork connection expired ({token.last_error or 'refresh rejected'}). "
+            "A staff user must connect the account again."
+        )
+    if not token.is_access_token_expired(REFRESH_MARGIN):
+        return token.access_token
+    return refresh_access_token(stale_access_token=token.access_token).access_token
+
+
+def refresh_access_token(stale_access_token: str | None = None) -> OAuthToken:
+    """Refresh the access token under a row lock so that concurrent callers refresh once.
+
+    A caller that passes the ``stale_access_token`` it saw gets the stored token without a
+    request when another process has replaced it meanwhile. When Upwork rejects the refresh
+    token, the connection is marked as needing reauthorization (old values kept) and
+    :class:`ReauthorizationRequired` is raised. A transient failure changes nothing stored.
+    """
+    with transaction.atomic():
+        row = OAuthToken.objects.select_for_update().filter(key=OAuthToken.DEFAULT_KEY).first()
+        if row is None:
+            raise NotConnected("No Upwork account is connected.")
+        if row.needs_reauthorization:
+            raise ReauthorizationRequired(
+                "The Upwork connection expired. A staff user must connect the account again."
+            )
+        if stale_access_token is not None and row.access_token != stale_access_token:
+            return row
+        if stale_access_token is None and not row.is_access_token_expired(REFRESH_MARGIN):
+            return row
+        used_refresh_token = row.refresh_token
+        if not used_refresh_token:
+            rejection = ReauthorizationRequired(
+                "The stored Upwork connection has no refresh token. Connect the account again."
+            )
+        else:
+            try:
+                token = oauth.refresh_token(used_refresh_token)
+            except ReauthorizationRequired as err:
+                rejection = err
+            else:
+                _apply_token(row, token, previous_refresh_token=used_refresh_token)
+                row.refreshed_at = timezone.now()
+                row.save()
+                logger.info("Refreshed the Upwork access token; it expires at %s.", row.expires_at)
+                return row
+
+    # Without row locks (SQLite), another process may have rotated the refresh token while
+    # this one used the old value, so a rejection only counts if the row still holds it.
+    current = get_connection()
+    if current is not None and current.refresh_token != used_refresh_token:
+        logger.info("The Upwork token was refreshed by another process; using that one.")
+        return current
+    OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).update(
+        needs_reauthorization=True,
+        last_error=(rejection.classification or "refresh rejected")[:255],
+        updated_at=timezone.now(),
+    )
+    logger.warning(
+        "Upwork rejected the refresh token (%s); the connection needs reauthorization.",
+        rejection.classification or "no refresh token",
+    )
+    raise rejection
+
+
+def _apply_token(
+    row: OAuthToken, token: dict[str, Any], *, previous_refresh_token: str | None
+) -> None:
+    now = timezone.now()
+    expires_in = token.get("expires_in")
+    try:
+        seconds = int(float(expires_in)) if expires_in is not None else DEFAULT_EXPIRES_IN
+    except (TypeError, ValueError):
+        seconds = DEFAULT_EXPIRES_IN
+    row.access_token = str(token["access_token"])
+    new_refresh_token = token.get("refresh_token")
+    if new_refresh_token and new_refresh_token != previous_refresh_token:
+        row.refresh_token = str(new_refresh_token)
+        row.refresh_expires_at = now + REFRESH_TOKEN_LIFETIME
+    elif previous_refresh_token:
+        # Upwork may omit the refresh token; the previous one stays valid then.
+        row.refresh_token = previous_refresh_token
+    row.token_type = str(token.get("token_type") or "Bearer")
+    row.expires_at = now + timedelta(seconds=max(seconds, 0)) - EXPIRY_SAFETY_MARGIN
+    scope = token.get("scope")
+    row.scope = " ".join(scope) if isinstance(scope, (list, tuple)) else str(scope or "")
+
+
+def _user_key(request: HttpRequest) -> str | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return str(user.pk)

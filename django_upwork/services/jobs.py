@@ -1,0 +1,269 @@
+"""Searching, fetching and listing Upwork job postings through the 24-hour cache."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from django_upwork.client import queries
+from django_upwork.client.http import GraphQLClient, GraphQLResult
+from django_upwork.exceptions import AuthenticationError, InvalidInput, InvalidResponse, NotFound
+from django_upwork.models import JobPosting
+from django_upwork.services import auth
+from django_upwork.services.filters import MAX_PAGE_SIZE, clean_filter, clean_sort_attributes
+from django_upwork.services.parsing import InvalidNode, detail_node_fields, search_node_fields
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIST_LIMIT = 50
+_CIPHERTEXT = re.compile(r"~0[12](\d{1,30})")
+# Columns a search refreshes on an existing row; upwork_id is the conflict target.
+SEARCH_UPDATE_FIELDS = [
+    "ciphertext",
+    "title",
+    "description",
+    "job_type",
+    "experience_level",
+    "duration",
+    "duration_label",
+    "engagement",
+    "budget_amount",
+    "hourly_min",
+    "hourly_max",
+    "currency",
+    "skills",
+    "skills_text",
+    "category",
+    "subcategory",
+    "client_country",
+    "client_total_spent",
+    "client_rating",
+    "total_applicants",
+    "created_at",
+    "published_at",
+    "raw",
+    "cached_at",
+]
+
+
+@dataclass
+class SearchResult:
+    """One page of search results.
+
+    ``postings`` are saved ``JobPosting`` rows in the order Upwork returned them.
+    ``end_cursor`` is the offset to pass as ``pagination_eq.after`` for the next page.
+    """
+
+    total_count: int
+    postings: list[JobPosting] = field(default_factory=list)
+    has_next_page: bool = False
+    end_cursor: str | None = None
+    skipped: int = 0
+
+
+def execute_query(query: str, variables: dict[str, Any], operation: str) -> GraphQLResult:
+    """Run a GraphQL query with the site's token; on a 401, refresh once and retry once."""
+    access_token = auth.get_access_token()
+    try:
+        return GraphQLClient(access_token).execute(query, variables, operation)
+    except AuthenticationError as err:
+        if err.status != 401:
+            raise
+        logger.warning(
+            "Upwork answered 401 to %s; refreshing the token and retrying once.", operation
+        )
+        token = auth.refresh_access_token(stale_access_token=access_token)
+        return GraphQLClient(token.access_token).execute(query, variables, operation)
+
+
+def search_job_postings(
+    filter: Mapping[str, Any] | None = None,
+    sort_attributes: list[Any] | None = None,
+) -> SearchResult:
+    """Search Upwork's marketplace and cache the page of results.
+
+    ``filter`` takes the fields of Upwork's ``MarketplaceJobPostingsSearchFilter`` as Upwork
+    spells them (``searchExpression_eq``, ``jobType_eq``, ``pagination_eq`` …).
+    ``sort_attributes`` takes field names such as ``["RECENCY"]`` (the default).
+    Raises :class:`~django_upwork.exceptions.InvalidInput` for an unknown key or value before
+    any request, and an :class:`~django_upwork.exceptions.UpworkError` when the call fails,
+    in which case nothing is written.
+    """
+    variables = {"filter": clean_filter(filter), "sort": clean_sort_attributes(sort_attributes)}
+    result = execute_query(queries.SEARCH_JOB_POSTINGS, variables, queries.SEARCH_OPERATION)
+    connection = result.data.get("marketplaceJobPostingsSearch")
+    if not isinstance(connection, dict):
+        raise InvalidResponse(
+            "Upwork's search answer has no marketplaceJobPostingsSearch object.",
+            operation=queries.SEARCH_OPERATION,
+            request_id=result.request_id,
+        )
+
+    rows: list[dict[str, Any]] = []
+    skipped = 0
+    for index, edge in enumerate(connection.get("edges") or []):
+        node = edge.get("node") if isinstance(edge, dict) else None
+        try:
+            rows.append(search_node_fields(node))
+        except InvalidNode as err:
+            skipped += 1
+            logger.warning("Skipped search result %d: %s.", index, err)
+    page_info = connection.get("pageInfo") or {}
+    return SearchResult(
+        total_count=_int_or_zero(connection.get("totalCount")),
+        postings=save_search_rows(rows),
+        has_next_page=bool(page_info.get("hasNextPage")),
+        end_cursor=page_info.get("endCursor"),
+        skipped=skipped,
+    )
+
+
+def iter_job_postings(
+    filter: Mapping[str, Any] | None = None,
+    sort_attributes: list[Any] | None = None,
+    *,
+    max_pages: int = 10,
+    page_size: int = MAX_PAGE_SIZE,
+) -> Iterator[JobPosting]:
+    """Yield postings page by page, each posting once.
+
+    Stops when Upwork says there is no next page, on an empty page, on a cursor seen
+    before, or after ``max_pages`` pages.
+    """
+    if max_pages < 1:
+        raise InvalidInput(f"max_pages must be at least 1, got {max_pages}.")
+    base_filter = dict(filter or {})
+    after = str((base_filter.get("pagination_eq") or {}).get("after", "0"))
+    seen_ids: set[str] = set()
+    seen_cursors = {after}
+    for _page in range(max_pages):
+        page_filter = {**base_filter, "pagination_eq": {"first": page_size, "after": after}}
+        page = search_job_postings(page_filter, sort_attributes)
+        for posting in page.postings:
+            if posting.upwork_id not in seen_ids:
+                seen_ids.add(posting.upwork_id)
+                yield posting
+        if not page.has_next_page or not page.postings or not page.end_cursor:
+            return
+        if page.end_cursor in seen_cursors:
+            logger.warning("Upwork repeated cursor %s; stopping the search.", page.end_cursor)
+            return
+        seen_cursors.add(page.end_cursor)
+        after = page.end_cursor
+
+
+def save_search_rows(rows: list[dict[str, Any]]) -> list[JobPosting]:
+    """Upsert rows in one statement and return them as saved postings in the given order."""
+    if not rows:
+        return []
+    now = timezone.now()
+    unique: dict[str, JobPosting] = {}
+    for values in rows:
+        unique[values["upwork_id"]] = JobPosting(**values, cached_at=now)
+    with transaction.atomic():
+        saved = JobPosting.objects.bulk_create(
+            list(unique.values()),
+            update_conflicts=True,
+            unique_fields=["upwork_id"],
+            update_fields=SEARCH_UPDATE_FIELDS,
+        )
+        if any(posting.pk is None for posting in saved):
+            # Django before 5.0 does not set primary keys on upserted objects.
+            by_id = JobPosting.objects.in_bulk(list(unique), field_name="upwork_id")
+            saved = [by_id[upwork_id] for upwork_id in unique]
+    by_upwork_id = {posting.upwork_id: posting for posting in saved}
+    return [by_upwork_id[values["upwork_id"]] for values in rows]
+
+
+def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | None:
+    """Return one posting: a fresh cached row, else from the API, else ``None``.
+
+    ``job`` is the numeric id, a ciphertext (``~01…``/``~02…``) or a public job URL. A
+    fresh cache hit costs one query and no request; ``refresh`` skips the cache. When Upwork
+    says the posting does not exist, ``None`` is returned and nothing is cached (a stale row
+    for it is deleted).
+    """
+    upwork_id, ciphertext = resolve_job_reference(job)
+    if not refresh:
+        cached = JobPosting.objects.fresh().filter(upwork_id=upwork_id).first()
+        if cached is not None:
+            return cached
+
+    try:
+        result = execute_query(
+            queries.JOB_POSTING, {"id": upwork_id}, queries.JOB_POSTING_OPERATION
+        )
+    except NotFound:
+        JobPosting.objects.filter(upwork_id=upwork_id).delete()
+        logger.info("Upwork has no job posting %s.", upwork_id)
+        return None
+    node = result.data.get("marketplaceJobPosting")
+    if node is None:
+        JobPosting.objects.filter(upwork_id=upwork_id).delete()
+        return None
+    try:
+        values = detail_node_fields(node)
+    except InvalidNode as err:
+        raise InvalidResponse(
+            f"Upwork's answer for job posting {upwork_id} is incomplete: {err}.",
+            operation=queries.JOB_POSTING_OPERATION,
+            request_id=result.request_id,
+        ) from err
+    values.setdefault("ciphertext", ciphertext or f"~02{upwork_id}")
+    values["cached_at"] = timezone.now()
+    with transaction.atomic():
+        posting, _created = JobPosting.objects.update_or_create(
+            upwork_id=values.pop("upwork_id"), defaults=values
+        )
+    return posting
+
+
+def list_job_postings(limit: int = DEFAULT_LIST_LIMIT) -> list[JobPosting]:
+    """Return up to ``limit`` cached postings, newest first, from the database only.
+
+    Rows cached ``UPWORK_CACHE_MAX_AGE`` or longer ago are never returned.
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise InvalidInput(f"limit must be a whole number of 0 or more, got {limit!r}.")
+    return list(JobPosting.objects.fresh().order_by("-published_at", "-pk")[:limit])
+
+
+def resolve_job_reference(job: str | int) -> tuple[str, str]:
+    """Return ``(numeric id, ciphertext)`` for a numeric id, a ciphertext or a job URL.
+
+    The ciphertext is ``""`` when ``job`` was a plain id.
+    """
+    if isinstance(job, int) and not isinstance(job, bool) and job > 0:
+        return str(job), ""
+    if not isinstance(job, str) or not job.strip():
+        raise InvalidInput(
+            f"Expected an Upwork job id, ciphertext or job URL, got {job!r}. Pass the numeric id "
+            "from a search result, such as '1987969201035894058'."
+        )
+    text = job.strip()
+    if text.isdigit():
+        return text, ""
+    if text.startswith(("http://", "https://")):
+        text = unquote(urlsplit(text).path)
+    match = _CIPHERTEXT.search(text)
+    if match and (text.startswith("~") or "/jobs/" in text or "_~" in text):
+        return match.group(1), match.group(0)
+    raise InvalidInput(
+        f"{job!r} is not an Upwork job id, ciphertext or job URL. Pass the numeric id from a "
+        "search result ('1987969201035894058'), a ciphertext ('~021987969201035894058') or a "
+        "job URL ('https://www.upwork.com/jobs/~021987969201035894058')."
+    )
+
+
+def _int_or_zero(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
