@@ -61,7 +61,8 @@ class JobPostingManager(models.Manager["JobPosting"]):
         never loaded into memory. The cutoff is fixed when the purge starts, so the loop ends
         even while other processes keep caching. With ``dry_run`` only the count is returned.
         """
-        batch_size = batch_size or conf.purge_batch_size()
+        if batch_size is None:
+            batch_size = conf.purge_batch_size()
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
         cutoff = _cutoff(max_age)
