@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from django_upwork import conf, services
 
@@ -37,18 +38,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        max_age = None
-        if options["max_age"] is not None:
-            if options["max_age"] < 0:
-                raise CommandError(f"--max-age must be 0 or more hours, got {options['max_age']}.")
-            max_age = timedelta(hours=options["max_age"])
+        max_age = _parse_max_age(options["max_age"])
         batch_size = options["batch_size"]
         if batch_size is not None and batch_size < 1:
             raise CommandError(f"--batch-size must be at least 1, got {batch_size}.")
-        age_label = max_age or conf.cache_max_age()
         count = services.purge_expired_postings(
             max_age=max_age, batch_size=batch_size, dry_run=options["dry_run"]
         )
+        age_label = _hours_label(max_age if max_age is not None else conf.cache_max_age())
         if options["dry_run"]:
             self.stdout.write(
                 f"Would delete {count} job postings cached {age_label} or longer ago."
@@ -59,3 +56,24 @@ class Command(BaseCommand):
                     f"Deleted {count} job postings cached {age_label} or longer ago."
                 )
             )
+
+
+def _parse_max_age(hours: float | None) -> timedelta | None:
+    if hours is None:
+        return None
+    # Written so that NaN fails the comparison too.
+    if not hours >= 0:
+        raise CommandError(f"--max-age must be 0 or more hours, got {hours}.")
+    try:
+        max_age = timedelta(hours=hours)
+        timezone.now() - max_age
+    except OverflowError as err:
+        raise CommandError(
+            f"--max-age {hours} hours is out of range; give a number of hours such as 23."
+        ) from err
+    return max_age
+
+
+def _hours_label(age: timedelta) -> str:
+    hours = age.total_seconds() / 3600
+    return f"{hours:g} hour" if hours == 1 else f"{hours:g} hours"
