@@ -84,3 +84,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django_upwork": {"handlers": ["console"], "level": "DEBUG", "propagate": True}},
 }
+
+# Tests that exercise the limiter or the retry delays turn them on with the settings fixture.
+UPWORK_RATE_LIMIT = 0
+UPWORK_RETRY_BACKOFF = 0.01
+UPWORK_TIMEOUT = (2.0, 5.0)

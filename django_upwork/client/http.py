@@ -167,6 +167,8 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
 
     content_type = response.headers.get("Content-Type", "")
     text = response.text
+    if status >= 500 and not content_type.lower().startswith("application/json"):
+        raise ServerError(f"Upwork answered HTTP {status}.", **evidence)
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
         raise BotCheckPage(
             f"Upwork answered with an HTML page (HTTP {status}) instead of JSON, such as a "

@@ -109,6 +109,8 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     evidence: dict[str, Any] = {"status": status, "operation": "token"}
     content_type = response.headers.get("Content-Type", "").lower()
     text = response.text
+    if status >= 500 and not content_type.startswith("application/json"):
+        raise ServerError(f"Upwork's token endpoint answered HTTP {status}.", **evidence)
     if "html" in content_type or text.lstrip()[:1] == "<":
         raise BotCheckPage(
             f"Upwork's token endpoint answered with an HTML page (HTTP {status}) instead of "

@@ -1,0 +1,91 @@
+"""System checks report each bad setting with a stable id."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from django_upwork.checks import check_settings, check_token_encryption
+
+
+def ids(messages):
+    return [message.id for message in messages]
+
+
+def test_defaults_are_clean(settings):
+    assert ids(check_settings()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "check_id"),
+    [
+        ("UPWORK_CACHE_MAX_AGE", timedelta(hours=25), "django_upwork.E001"),
+        ("UPWORK_CACHE_MAX_AGE", timedelta(0), "django_upwork.E001"),
+        ("UPWORK_CACHE_MAX_AGE", "23h", "django_upwork.E001"),
+        ("UPWORK_RATE_LIMIT", -1, "django_upwork.E002"),
+        ("UPWORK_RATE_LIMIT", "300", "django_upwork.E002"),
+        ("UPWORK_TIMEOUT", 0, "django_upwork.E003"),
+        ("UPWORK_TIMEOUT", (5, -1), "django_upwork.E003"),
+        ("UPWORK_API_URL", "api.upwork.com/graphql", "django_upwork.E004"),
+        ("UPWORK_SITE_URL", "example.com", "django_upwork.E004"),
+        ("UPWORK_SUCCESS_URL", "https://evil.example/", "django_upwork.E005"),
+        ("UPWORK_SUCCESS_URL", "//evil.example/", "django_upwork.E005"),
+        ("UPWORK_TOKEN_ENCRYPTION_KEY", "not-a-key", "django_upwork.E007"),
+        ("USE_TZ", False, "django_upwork.W003"),
+    ],
+)
+def test_bad_setting_is_reported(settings, name, value, check_id):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == [check_id]
+    assert messages[0].hint
+
+
+@pytest.mark.parametrize("name", ["UPWORK_CLIENT_ID", "UPWORK_CLIENT_SECRET"])
+def test_missing_credentials_warn(settings, monkeypatch, name):
+    setattr(settings, name, "")
+    monkeypatch.delenv(name, raising=False)
+
+    assert ids(check_settings()) == [
+        {"UPWORK_CLIENT_ID": "django_upwork.W001", "UPWORK_CLIENT_SECRET": "django_upwork.W002"}[
+            name
+        ]
+    ]
+
+
+def test_credentials_from_environment(settings, monkeypatch):
+    del settings.UPWORK_CLIENT_ID
+    monkeypatch.setenv("UPWORK_CLIENT_ID", "from-env")
+
+    from django_upwork import conf
+
+    assert conf.client_id() == "from-env"
+    assert ids(check_settings()) == []
+
+
+def test_success_path_and_allowed_host_pass(settings):
+    settings.UPWORK_SUCCESS_URL = "/admin/"
+    assert ids(check_settings()) == []
+    settings.UPWORK_SUCCESS_URL = "https://localhost/done/"
+    assert ids(check_settings()) == []
+
+
+def test_plain_token_storage_warns_on_deploy(settings):
+    assert ids(check_token_encryption()) == ["django_upwork.W004"]
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = "x" * 43 + "="
+    assert ids(check_token_encryption()) == []
+
+
+def test_missing_client_id_error_names_the_fix(settings, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from django_upwork import conf
+
+    settings.UPWORK_CLIENT_ID = ""
+    monkeypatch.delenv("UPWORK_CLIENT_ID", raising=False)
+
+    with pytest.raises(ImproperlyConfigured, match="UPWORK_CLIENT_ID environment variable"):
+        conf.client_id()

@@ -1,0 +1,92 @@
+"""Token encryption at rest with Fernet, including key rotation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+from django.db import connection
+from django.utils import timezone
+
+from django_upwork.exceptions import UpworkConfigurationError
+from django_upwork.fields import ENCRYPTED_PREFIX
+from django_upwork.models import OAuthToken
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_columns():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT access_token, refresh_token FROM django_upwork_oauthtoken")
+        return cursor.fetchone()
+
+
+def make_token():
+    return OAuthToken.objects.create(
+        access_token="oauth2v2_" + "a" * 32,
+        refresh_token="oauth2v2_" + "b" * 32,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+
+
+def test_plain_storage_without_key():
+    make_token()
+
+    assert stored_columns() == ("oauth2v2_" + "a" * 32, "oauth2v2_" + "b" * 32)
+
+
+def test_encrypted_storage_round_trips(settings):
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    make_token()
+
+    access, refresh = stored_columns()
+
+    assert access.startswith(ENCRYPTED_PREFIX)
+    assert "a" * 32 not in access
+    assert refresh.startswith(ENCRYPTED_PREFIX)
+    token = OAuthToken.objects.get()
+    assert token.access_token == "oauth2v2_" + "a" * 32
+    assert token.refresh_token == "oauth2v2_" + "b" * 32
+
+
+def test_key_rotation(settings):
+    old_key = Fernet.generate_key().decode()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = old_key
+    make_token()
+    new_key = Fernet.generate_key().decode()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = [new_key, old_key]
+
+    token = OAuthToken.objects.get()
+    assert token.access_token == "oauth2v2_" + "a" * 32
+    token.save()
+
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = new_key
+    assert OAuthToken.objects.get().refresh_token == "oauth2v2_" + "b" * 32
+
+
+def test_plain_rows_still_read_after_turning_encryption_on(settings):
+    make_token()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+    assert OAuthToken.objects.get().access_token == "oauth2v2_" + "a" * 32
+
+
+def test_wrong_key_names_the_setting(settings):
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    make_token()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_TOKEN_ENCRYPTION_KEY") as raised:
+        OAuthToken.objects.get()
+
+    assert "a" * 32 not in str(raised.value)
+
+
+def test_missing_key_for_encrypted_rows(settings):
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    make_token()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = None
+
+    with pytest.raises(UpworkConfigurationError, match="not set"):
+        OAuthToken.objects.get()

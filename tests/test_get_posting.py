@@ -1,0 +1,103 @@
+"""get_job_posting: cache first, then the API, None when Upwork has no such posting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from django_upwork import services
+from django_upwork.exceptions import InvalidInput
+from django_upwork.models import JobPosting
+from tests.conftest import graphql_hits, last_graphql
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(connected):
+    return services.search_job_postings({"pagination_eq": {"first": 3}}).postings[0]
+
+
+def test_fresh_hit_makes_no_request(cached, emulator, django_assert_num_queries):
+    before = graphql_hits(emulator)
+
+    with django_assert_num_queries(1):
+        posting = services.get_job_posting(cached.upwork_id)
+
+    assert posting.pk == cached.pk
+    assert graphql_hits(emulator) == before
+
+
+def test_miss_fetches_by_numeric_id(connected, emulator):
+    node = emulator.postings[100]
+
+    posting = services.get_job_posting(node["id"])
+
+    assert posting.upwork_id == node["id"]
+    assert posting.title == node["title"]
+    assert last_graphql(emulator)["variables"] == {"id": node["id"]}
+    assert JobPosting.objects.filter(upwork_id=node["id"]).count() == 1
+
+
+def test_stale_row_is_refetched(cached, emulator):
+    JobPosting.objects.filter(pk=cached.pk).update(
+        title="old title", cached_at=timezone.now() - timedelta(hours=23, minutes=1)
+    )
+
+    posting = services.get_job_posting(cached.upwork_id)
+
+    assert posting.pk == cached.pk
+    assert posting.title != "old title"
+    assert posting.is_fresh
+    assert graphql_hits(emulator) == 2
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "~02{id}",
+        "~01{id}",
+        "https://www.upwork.com/jobs/~02{id}",
+        "https://www.upwork.com/jobs/Build-a-Django-app_~02{id}/",
+        "https://www.upwork.com/freelance-jobs/apply/Some-title_~02{id}/?source=rss",
+    ],
+)
+def test_ciphertext_and_url_resolve(connected, emulator, reference):
+    node = emulator.postings[7]
+
+    posting = services.get_job_posting(reference.format(id=node["id"]))
+
+    assert posting.upwork_id == node["id"]
+    # Upwork's detail query takes the numeric id; a ciphertext there is "not found".
+    assert last_graphql(emulator)["variables"] == {"id": node["id"]}
+
+
+@pytest.mark.parametrize("reference", ["", "abc", "~03123", "https://example.com/jobs/", None, 0])
+def test_bad_reference_is_rejected(db, reference):
+    with pytest.raises(InvalidInput, match="Upwork job id"):
+        services.get_job_posting(reference)
+
+
+def test_unknown_id_returns_none_and_caches_nothing(connected, emulator):
+    assert services.get_job_posting("1999999999999999999") is None
+
+    assert JobPosting.objects.count() == 0
+
+
+def test_vanished_posting_drops_stale_row(cached, emulator):
+    JobPosting.objects.filter(pk=cached.pk).update(
+        upwork_id="1999999999999999998", cached_at=timezone.now() - timedelta(days=2)
+    )
+
+    assert services.get_job_posting("1999999999999999998") is None
+    assert not JobPosting.objects.filter(upwork_id="1999999999999999998").exists()
+
+
+def test_refresh_skips_cache(cached, emulator):
+    before = graphql_hits(emulator)
+
+    services.get_job_posting(cached.upwork_id, refresh=True)
+
+    assert graphql_hits(emulator) == before + 1

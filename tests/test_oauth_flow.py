@@ -1,0 +1,216 @@
+"""The connection views: authorize, callback and disconnect, over the emulator's OAuth flow."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from django_upwork import services
+from django_upwork.models import OAuthToken
+from django_upwork.services.auth import SESSION_KEY, STATE_MAX_AGE
+
+pytestmark = pytest.mark.django_db
+
+CALLBACK = "/upwork/callback/"
+
+
+def start(client):
+    """Start a connection and return the authorization URL's query parameters."""
+    response = client.get("/upwork/connect/")
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def approve(authorize_url, decision="approve"):
+    """Answer the emulator's authorization page and return the callback's query string."""
+    query = parse_qs(urlsplit(authorize_url).query)
+    form = {key: values[0] for key, values in query.items()}
+    form["action"] = decision
+    response = requests.post(
+        authorize_url.split("?")[0], data=form, allow_redirects=False, timeout=5
+    )
+    assert response.status_code == 302, response.text
+    return urlsplit(response.headers["Location"]).query
+
+
+def test_full_flow_connects(staff_client, emulator):
+    authorize_url = start(staff_client)
+    query = parse_qs(urlsplit(authorize_url).query)
+    assert authorize_url.startswith(emulator.authorize_url)
+    assert query["redirect_uri"] == ["http://testserver/upwork/callback/"]
+    assert query["response_type"] == ["code"]
+    assert len(query["state"][0]) >= 32
+
+    response = staff_client.get(f"{CALLBACK}?{approve(authorize_url)}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert services.get_auth_status() == "connected"
+    token = OAuthToken.objects.get()
+    assert token.access_token.startswith("oauth2v2_")
+    assert emulator.stats()["authorization_code_exchanges"] == 1
+
+
+def test_success_url_redirect(staff_client, emulator, settings):
+    settings.UPWORK_SUCCESS_URL = "/admin/"
+
+    response = staff_client.get(f"{CALLBACK}?{approve(start(staff_client))}")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_success_url_never_redirects_off_site(staff_client, emulator, settings, target):
+    settings.UPWORK_SUCCESS_URL = target
+
+    response = staff_client.get(f"{CALLBACK}?{approve(start(staff_client))}")
+
+    assert response.status_code == 200
+    assert services.get_auth_status() == "connected"
+
+
+def test_state_is_single_use(staff_client, emulator):
+    query = approve(start(staff_client))
+    assert staff_client.get(f"{CALLBACK}?{query}").status_code == 200
+
+    replay = staff_client.get(f"{CALLBACK}?{query}")
+
+    assert replay.status_code == 400
+    assert emulator.stats()["authorization_code_exchanges"] == 1
+
+
+def test_forged_state_is_rejected(staff_client, emulator):
+    query = parse_qs(approve(start(staff_client)))
+
+    response = staff_client.get(CALLBACK, {"code": query["code"][0], "state": "forged"})
+
+    assert response.status_code == 400
+    assert emulator.stats()["authorization_code_exchanges"] == 0
+    assert not OAuthToken.objects.exists()
+
+
+def test_missing_state_is_rejected(staff_client, emulator):
+    response = staff_client.get(CALLBACK, {"code": "anything"})
+
+    assert response.status_code == 400
+    assert emulator.stats()["authorization_code_exchanges"] == 0
+
+
+def test_expired_state_is_rejected(staff_client, emulator):
+    query = approve(start(staff_client))
+    session = staff_client.session
+    states = session[SESSION_KEY]
+    for entry in states.values():
+        entry["created"] = time.time() - STATE_MAX_AGE - 1
+    session[SESSION_KEY] = states
+    session.save()
+
+    response = staff_client.get(f"{CALLBACK}?{query}")
+
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert emulator.stats()["authorization_code_exchanges"] == 0
+
+
+def test_state_from_another_session_is_rejected(staff_client, client, emulator, django_user_model):
+    query = approve(start(staff_client))
+    other = django_user_model.objects.create_user("other", is_staff=True)
+    client.force_login(other)
+
+    response = client.get(f"{CALLBACK}?{query}")
+
+    assert response.status_code == 400
+    assert emulator.stats()["authorization_code_exchanges"] == 0
+
+
+def test_pending_states_are_capped(staff_client, emulator):
+    for _ in range(8):
+        start(staff_client)
+
+    assert len(staff_client.session[SESSION_KEY]) == 5
+
+
+def test_denied_access_shows_clear_page(staff_client, emulator):
+    query = approve(start(staff_client), decision="deny")
+
+    response = staff_client.get(f"{CALLBACK}?{query}")
+
+    assert response.status_code == 403
+    assert "not granted" in response.content.decode()
+    assert not OAuthToken.objects.exists()
+
+
+def test_non_staff_cannot_start(client, django_user_model, emulator):
+    client.force_login(django_user_model.objects.create_user("plain"))
+
+    response = client.get("/upwork/connect/")
+
+    assert response.status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, emulator):
+    response = client.get("/upwork/connect/")
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_custom_permission_setting(client, django_user_model, emulator, settings):
+    settings.UPWORK_CONNECT_PERMISSION = "is_superuser"
+    client.force_login(django_user_model.objects.create_user("staff-only", is_staff=True))
+
+    assert client.get("/upwork/connect/").status_code == 403
+
+
+def test_configured_redirect_uri_beats_host_header(staff_client, emulator, settings):
+    settings.UPWORK_SITE_URL = None
+    settings.UPWORK_REDIRECT_URI = "https://example.com/upwork/callback/"
+    settings.ALLOWED_HOSTS = ["*"]
+
+    location = staff_client.get("/upwork/connect/", HTTP_HOST="attacker.example")["Location"]
+
+    assert parse_qs(urlsplit(location).query)["redirect_uri"] == [
+        "https://example.com/upwork/callback/"
+    ]
+
+
+def test_redirect_uri_is_https_behind_proxy(staff_client, emulator, settings):
+    settings.UPWORK_SITE_URL = None
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["jobs.example.com"]
+
+    location = staff_client.get(
+        "/upwork/connect/", HTTP_HOST="jobs.example.com", HTTP_X_FORWARDED_PROTO="https"
+    )["Location"]
+
+    assert parse_qs(urlsplit(location).query)["redirect_uri"] == [
+        "https://jobs.example.com/upwork/callback/"
+    ]
+
+
+def test_disconnect_requires_post(staff_client, connected):
+    assert staff_client.get("/upwork/disconnect/").status_code == 405
+    assert OAuthToken.objects.exists()
+
+
+def test_disconnect_forgets_tokens(staff_client, connected):
+    response = staff_client.post("/upwork/disconnect/")
+
+    assert response.status_code == 200
+    assert services.get_auth_status() == "disconnected"
+
+
+def test_disconnect_checks_csrf(client, django_user_model, connected):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(django_user_model.objects.create_user("s", is_staff=True))
+
+    assert csrf_client.post("/upwork/disconnect/").status_code == 403
+    assert OAuthToken.objects.exists()

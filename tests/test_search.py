@@ -1,0 +1,180 @@
+"""search_job_postings, iter_job_postings and list_job_postings against the emulator."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from django_upwork import services
+from django_upwork.exceptions import InvalidInput, NotConnected
+from django_upwork.models import JobPosting, JobType
+from tests.conftest import graphql_hits, last_graphql
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_returns_saved_rows_in_api_order(connected, emulator):
+    result = services.search_job_postings({"pagination_eq": {"first": 20, "after": "0"}})
+
+    assert result.total_count == len(emulator.postings)
+    assert len(result.postings) == 20
+    assert result.has_next_page is True
+    assert result.end_cursor == "20"
+    assert all(posting.pk for posting in result.postings)
+    published = [posting.published_at for posting in result.postings]
+    assert published == sorted(published, reverse=True)
+    assert JobPosting.objects.count() == 20
+
+
+def test_search_default_sort_is_recency(connected, emulator):
+    services.search_job_postings()
+
+    request = last_graphql(emulator)
+    assert request["operation_name"] == "SearchJobs"
+    assert request["variables"]["sort"] == [{"field": "RECENCY"}]
+
+
+def test_search_without_pagination_returns_ten(connected):
+    result = services.search_job_postings()
+
+    assert len(result.postings) == 10
+
+
+def test_search_filters_by_job_type_and_level(connected):
+    result = services.search_job_postings(
+        {"jobType_eq": "FIXED", "experienceLevel_eq": "EXPERT", "pagination_eq": {"first": 50}}
+    )
+
+    assert result.postings
+    for posting in result.postings:
+        assert posting.job_type == JobType.FIXED
+        assert posting.budget_amount is not None and posting.budget_amount > 0
+        assert posting.experience_level == "EXPERT"
+
+
+def test_search_expression_matches_text(connected):
+    result = services.search_job_postings({"searchExpression_eq": "python"})
+
+    assert result.total_count > 0
+    for posting in result.postings:
+        text = f"{posting.title} {posting.description} {posting.skills_text}".lower()
+        assert "python" in text
+
+
+def test_search_last_page_has_no_next(connected, emulator):
+    total = len(emulator.postings)
+    result = services.search_job_postings({"pagination_eq": {"first": 50, "after": str(total - 5)}})
+
+    assert len(result.postings) == 5
+    assert result.has_next_page is False
+
+
+def test_search_updates_existing_rows(connected):
+    first = services.search_job_postings({"pagination_eq": {"first": 5}})
+    JobPosting.objects.update(title="stale", cached_at=timezone.now() - timedelta(hours=30))
+
+    second = services.search_job_postings({"pagination_eq": {"first": 5}})
+
+    assert [p.upwork_id for p in first.postings] == [p.upwork_id for p in second.postings]
+    assert JobPosting.objects.count() == 5
+    assert not JobPosting.objects.filter(title="stale").exists()
+    assert JobPosting.objects.fresh().count() == 5
+
+
+def test_search_unknown_filter_key_sends_nothing(connected, emulator):
+    with pytest.raises(InvalidInput, match="jobType_eq"):
+        services.search_job_postings({"jobtype_eq": "HOURLY"})
+
+    assert graphql_hits(emulator) == 0
+
+
+@pytest.mark.parametrize(
+    ("search_filter", "fragment"),
+    [
+        ({"jobType_eq": "HOURLYY"}, "HOURLY, FIXED"),
+        ({"experienceLevel_eq": "GURU"}, "ENTRY_LEVEL"),
+        ({"locations_any": "Germany"}, "must be a list"),
+        ({"hourlyRate_eq": {"rangeStart": "10"}}, "whole number"),
+        ({"hourlyRate_eq": {"from": 10}}, "rangeStart"),
+        ({"pagination_eq": {"first": 51}}, "from 1 to 50"),
+        ({"pagination_eq": {"first": 10, "after": "abc"}}, "numeric offset"),
+        ({"verifiedPaymentOnly_eq": "yes"}, "true or false"),
+    ],
+)
+def test_search_rejects_bad_filter(connected, emulator, search_filter, fragment):
+    with pytest.raises(InvalidInput, match=fragment):
+        services.search_job_postings(search_filter)
+
+    assert graphql_hits(emulator) == 0
+
+
+def test_search_rejects_unknown_sort(connected):
+    with pytest.raises(InvalidInput, match="RECENCY, RELEVANCE"):
+        services.search_job_postings(sort_attributes=["NEWEST"])
+
+
+def test_search_accepts_sort_dicts(connected, emulator):
+    services.search_job_postings(sort_attributes=[{"field": "CLIENT_RATING"}])
+
+    assert last_graphql(emulator)["variables"]["sort"] == [{"field": "CLIENT_RATING"}]
+
+
+def test_search_without_connection_raises(emulator):
+    with pytest.raises(NotConnected, match="connect"):
+        services.search_job_postings()
+
+
+def test_iter_job_postings_walks_pages(connected):
+    postings = list(services.iter_job_postings({"jobType_eq": "HOURLY"}, max_pages=3, page_size=7))
+
+    assert len(postings) == 21
+    assert len({posting.upwork_id for posting in postings}) == 21
+
+
+def test_iter_job_postings_stops_at_last_page(connected, emulator):
+    total = len(emulator.postings)
+    postings = list(
+        services.iter_job_postings(
+            {"pagination_eq": {"first": 50, "after": str(total - 12)}}, max_pages=5, page_size=10
+        )
+    )
+
+    assert len(postings) == 12
+
+
+def test_list_hides_stale_rows(connected):
+    services.search_job_postings({"pagination_eq": {"first": 30}})
+    stale_ids = list(JobPosting.objects.values_list("pk", flat=True)[:10])
+    JobPosting.objects.filter(pk__in=stale_ids).update(
+        cached_at=timezone.now() - timedelta(hours=23, seconds=1)
+    )
+
+    listed = services.list_job_postings()
+
+    assert len(listed) == 20
+    assert not {posting.pk for posting in listed} & set(stale_ids)
+
+
+def test_list_default_limit_and_order(connected):
+    for offset in ("0", "50"):
+        services.search_job_postings({"pagination_eq": {"first": 50, "after": offset}})
+
+    listed = services.list_job_postings()
+
+    assert len(listed) == 50
+    published = [posting.published_at for posting in listed]
+    assert published == sorted(published, reverse=True)
+    assert len(services.list_job_postings(limit=3)) == 3
+
+
+def test_list_rejects_negative_limit(db):
+    with pytest.raises(InvalidInput, match="limit"):
+        services.list_job_postings(limit=-1)
+
+
+def test_list_makes_no_request(connected, emulator):
+    services.list_job_postings()
+
+    assert graphql_hits(emulator) == 0
