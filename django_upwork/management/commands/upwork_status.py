@@ -1,0 +1,128 @@
+"""``manage.py upwork_status``: the Upwork connection, the cache and the purge schedule."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
+
+from django_upwork import conf, services
+from django_upwork.models import JobPosting
+from django_upwork.services.schedule import purge_schedule_state
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the state of the Upwork connection (never a token), the access-token and "
+        "refresh-token expiry, the number of cached job postings, the age of the oldest one "
+        "that reads still return, and the state of the purge schedule. Sends no request to "
+        "Upwork."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="Print one JSON object instead of text; times are ISO 8601 in UTC and ages "
+            "are in seconds.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = collect_status()
+        if options["json"]:
+            self.stdout.write(json.dumps(report, cls=DjangoJSONEncoder, indent=2))
+            return
+        for label, value in describe_status(report):
+            self.stdout.write(f"{label + ':':<24}{value}")
+
+
+def collect_status() -> dict[str, Any]:
+    """Return the connection, cache and schedule state; reads the database only."""
+    now = timezone.now()
+    token = services.get_connection()
+    max_age = conf.cache_max_age()
+    fresh = JobPosting.objects.fresh(max_age)
+    oldest_fresh = fresh.aggregate(oldest=Min("cached_at"))["oldest"]
+    cached_total = JobPosting.objects.count()
+    fresh_count = fresh.count()
+    return {
+        "credentials_configured": conf.has_credentials(),
+        "api_url": conf.api_url(),
+        "status": services.get_auth_status(),
+        "access_token_expires_at": token.expires_at if token else None,
+        "refresh_token_expires_at": token.refresh_expires_at if token else None,
+        "needs_reauthorization": token.needs_reauthorization if token else False,
+        "last_error": token.last_error if token else "",
+        "scope": token.scope if token else "",
+        "cached_postings": cached_total,
+        "fresh_postings": fresh_count,
+        "expired_postings": cached_total - fresh_count,
+        "oldest_fresh_cached_at": oldest_fresh,
+        "oldest_fresh_age_seconds": (
+            int((now - oldest_fresh).total_seconds()) if oldest_fresh else None
+        ),
+        "cache_max_age_seconds": int(max_age.total_seconds()),
+        "purge_schedule": purge_schedule_state(),
+    }
+
+
+def describe_status(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Return (label, text) lines for the text output of ``collect_status``."""
+    now = timezone.now()
+    lines = [
+        (
+            "Credentials",
+            "set"
+            if report["credentials_configured"]
+            else "UPWORK_CLIENT_ID or UPWORK_CLIENT_SECRET is not set",
+        ),
+        ("API URL", report["api_url"]),
+        ("Connection", report["status"]),
+    ]
+    expires_at = report["access_token_expires_at"]
+    if expires_at is not None:
+        lines.append(("Access token expires", describe_moment(expires_at, now)))
+        refresh_expires_at = report["refresh_token_expires_at"]
+        lines.append(
+            (
+                "Refresh token expires",
+                describe_moment(refresh_expires_at, now) if refresh_expires_at else "unknown",
+            )
+        )
+        if report["needs_reauthorization"]:
+            reason = report["last_error"] or "refresh rejected"
+            lines.append(("Needs reconnection", f"yes ({reason})"))
+        lines.append(("Scope", report["scope"] or "(none reported)"))
+
+    lines.append(
+        (
+            "Cached postings",
+            f"{report['cached_postings']} ({report['fresh_postings']} fresh, "
+            f"{report['expired_postings']} past the maximum age and awaiting the purge)",
+        )
+    )
+    oldest = report["oldest_fresh_cached_at"]
+    oldest_text = f"cached {plain(timesince(oldest, now))} ago" if oldest else "none"
+    lines.append(("Oldest fresh posting", oldest_text))
+    max_age_hours = report["cache_max_age_seconds"] / 3600
+    lines.append(("Maximum cache age", f"{max_age_hours:g} hours (UPWORK_CACHE_MAX_AGE)"))
+    lines.append(("Purge schedule", report["purge_schedule"]))
+    return lines
+
+
+def describe_moment(moment: datetime, now: datetime) -> str:
+    stamp = moment.strftime("%Y-%m-%d %H:%M:%S %Z")
+    if moment <= now:
+        return f"{stamp} ({plain(timesince(moment, now))} ago)"
+    return f"{stamp} (in {plain(timeuntil(moment, now))})"
+
+
+def plain(duration: str) -> str:
+    """Replace the no-break spaces of Django's ``timesince`` with spaces, for terminals."""
+    return duration.replace("\xa0", " ")
