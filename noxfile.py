@@ -1,0 +1,41 @@
+"""Test matrix: every supported Django release on each Python version it supports here.
+
+Run ``nox`` for the whole matrix on SQLite, or ``nox -s "tests(python='3.12', django='6.0')"`` for one
+cell. Set ``DJANGO_UPWORK_TEST_DB=postgres`` and the ``PG*`` variables (``scripts/test
+--matrix`` does) to run the cells on PostgreSQL instead.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+
+# Django 4.2 supports Python 3.8 to 3.12, 5.2 supports 3.10 to 3.13, and 6.0 needs 3.12+.
+MATRIX = [
+    ("3.10", "4.2"),
+    ("3.11", "4.2"),
+    ("3.12", "4.2"),
+    ("3.10", "5.2"),
+    ("3.11", "5.2"),
+    ("3.12", "5.2"),
+    ("3.13", "5.2"),
+    ("3.12", "6.0"),
+    ("3.13", "6.0"),
+]
+
+
+@nox.session
+@nox.parametrize(("python", "django"), MATRIX)
+def tests(session: nox.Session, django: str) -> None:
+    session.install("-e", ".[testing]", f"django~={django}.0")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
