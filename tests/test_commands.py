@@ -203,7 +203,7 @@ def test_search_rate_limited(connected: OAuthToken, emulator: Any, settings: Any
         run("upwork_search", "python")
 
     message = str(caught.value)
-    assert message.startswith("The search failed: Upwork answered 429 Too Many Requests")
+    assert message.startswith("The search failed: Upwork returned 429 Too Many Requests")
     assert "retry after 7 s" in message
     assert "\n" not in message
 

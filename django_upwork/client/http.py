@@ -53,7 +53,7 @@ def build_session() -> requests.Session:
 
 @dataclass
 class GraphQLResult:
-    """The ``data`` of a GraphQL answer, with any ``errors`` that came beside partial data."""
+    """The ``data`` of a GraphQL response, with any ``errors`` that came beside partial data."""
 
     data: dict[str, Any]
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -82,7 +82,7 @@ class GraphQLClient:
     ) -> GraphQLResult:
         """Send one query and return its result, retrying transient failures.
 
-        Connection errors, timeouts, 5xx answers and HTML pages are retried with exponential
+        Connection errors, timeouts, 5xx responses and HTML pages are retried with exponential
         backoff and jitter, at most ``UPWORK_MAX_RETRIES`` times and for at most
         ``UPWORK_RETRY_MAX_TIME`` seconds. Everything else raises at once.
         """
@@ -131,7 +131,7 @@ class GraphQLClient:
             )
         except requests.Timeout as err:
             raise UpworkTimeout(
-                f"Upwork did not answer within UPWORK_TIMEOUT {conf.timeout()} seconds.",
+                f"Upwork did not respond within UPWORK_TIMEOUT {conf.timeout()} seconds.",
                 operation=operation,
             ) from err
         except requests.ConnectionError as err:
@@ -143,7 +143,7 @@ class GraphQLClient:
 
 
 def parse_graphql_response(response: requests.Response, operation: str) -> GraphQLResult:
-    """Turn an HTTP answer from the GraphQL endpoint into data or a typed exception."""
+    """Turn an HTTP response from the GraphQL endpoint into data or a typed exception."""
     status = response.status_code
     request_id = next(
         (response.headers[name] for name in REQUEST_ID_HEADERS if name in response.headers), None
@@ -153,7 +153,7 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
     if status == 429:
         retry_after = _parse_retry_after(response.headers.get("Retry-After"))
         raise RateLimited(
-            f"Upwork answered 429 Too Many Requests; retry after {retry_after:g} s. "
+            f"Upwork returned 429 Too Many Requests; retry after {retry_after:g} s. "
             "Lower UPWORK_RATE_LIMIT if this repeats.",
             retry_after=retry_after,
             **evidence,
@@ -168,10 +168,10 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
     content_type = response.headers.get("Content-Type", "")
     text = response.text
     if status >= 500 and not content_type.lower().startswith("application/json"):
-        raise ServerError(f"Upwork answered HTTP {status}.", **evidence)
+        raise ServerError(f"Upwork returned HTTP {status}.", **evidence)
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
         raise BotCheckPage(
-            f"Upwork answered with an HTML page (HTTP {status}) instead of JSON, such as a "
+            f"Upwork returned with an HTML page (HTTP {status}) instead of JSON, such as a "
             "bot check; try again later or from another server address.",
             **evidence,
         )
@@ -179,36 +179,36 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
         payload = json.loads(text)
     except ValueError as err:
         if status >= 500:
-            raise ServerError(f"Upwork answered HTTP {status}.", **evidence) from err
+            raise ServerError(f"Upwork returned HTTP {status}.", **evidence) from err
         raise InvalidResponse(
-            f"Upwork answered HTTP {status} with a body that is not valid JSON "
+            f"Upwork returned HTTP {status} with a body that is not valid JSON "
             f"({len(text)} characters).",
             **evidence,
         ) from err
     if not isinstance(payload, dict):
-        raise InvalidResponse("Upwork answered with JSON that is not an object.", **evidence)
+        raise InvalidResponse("Upwork returned with JSON that is not an object.", **evidence)
 
     errors = payload.get("errors") or []
     data = payload.get("data")
     if status >= 500:
         raise ServerError(
-            f"Upwork answered HTTP {status}: {_first_message(errors) or 'no message'}.",
+            f"Upwork returned HTTP {status}: {_first_message(errors) or 'no message'}.",
             **evidence,
         )
     if status == 403:
         raise PermissionDenied(
-            f"Upwork answered 403 Forbidden: {_first_message(errors) or 'no message'}.",
+            f"Upwork returned 403 Forbidden: {_first_message(errors) or 'no message'}.",
             **evidence,
         )
     if status >= 400:
         raise UpworkError(
-            f"Upwork answered HTTP {status}: {_first_message(errors) or 'no message'}.",
+            f"Upwork returned HTTP {status}: {_first_message(errors) or 'no message'}.",
             **evidence,
         )
     if errors and not data:
         raise _graphql_error(errors, evidence)
     if not isinstance(data, dict):
-        raise InvalidResponse("Upwork answered without a 'data' object.", **evidence)
+        raise InvalidResponse("Upwork returned without a 'data' object.", **evidence)
     if errors:
         logger.warning(
             "Upwork %s returned partial data with %d errors: %s",
@@ -240,7 +240,7 @@ def _graphql_error(errors: list[dict[str, Any]], evidence: dict[str, Any]) -> Up
     if _NOT_FOUND.search(message):
         return NotFound(f"Upwork did not find the object: {message}", **evidence)
     return GraphQLError(
-        f"Upwork answered with a GraphQL error: {message}", errors=errors, **evidence
+        f"Upwork returned with a GraphQL error: {message}", errors=errors, **evidence
     )
 
 

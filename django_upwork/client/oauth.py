@@ -1,7 +1,7 @@
 """OAuth2 requests to Upwork's token endpoint, through requests-oauthlib.
 
 Token requests are never retried here: an authorization code is single-use, and a refresh
-rotates the refresh token, so a retry after a lost answer could burn the grant. A transient
+rotates the refresh token, so a retry after a lost response could burn the grant. A transient
 failure raises a retryable exception and the caller decides.
 """
 
@@ -104,16 +104,16 @@ def _session(redirect_uri: str | None = None) -> OAuth2Session:
 
 
 def _check_token_response(response: requests.Response) -> requests.Response:
-    """Raise a typed error for answers oauthlib would misread, and normalise ``expires_in``."""
+    """Raise a typed error for responses oauthlib would misread; normalise ``expires_in``."""
     status = response.status_code
     evidence: dict[str, Any] = {"status": status, "operation": "token"}
     content_type = response.headers.get("Content-Type", "").lower()
     text = response.text
     if status >= 500 and not content_type.startswith("application/json"):
-        raise ServerError(f"Upwork's token endpoint answered HTTP {status}.", **evidence)
+        raise ServerError(f"Upwork's token endpoint returned HTTP {status}.", **evidence)
     if "html" in content_type or text.lstrip()[:1] == "<":
         raise BotCheckPage(
-            f"Upwork's token endpoint answered with an HTML page (HTTP {status}) instead of "
+            f"Upwork's token endpoint returned with an HTML page (HTTP {status}) instead of "
             "JSON, such as a bot check; try again later or from another server address.",
             **evidence,
         )
@@ -122,28 +122,28 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     except ValueError as err:
         if status >= 500:
             raise ServerError(
-                f"Upwork's token endpoint answered HTTP {status}.", **evidence
+                f"Upwork's token endpoint returned HTTP {status}.", **evidence
             ) from err
         raise InvalidResponse(
-            f"Upwork's token endpoint answered HTTP {status} with a body that is not JSON.",
+            f"Upwork's token endpoint returned HTTP {status} with a body that is not JSON.",
             **evidence,
         ) from err
     if status >= 500:
-        raise ServerError(f"Upwork's token endpoint answered HTTP {status}.", **evidence)
+        raise ServerError(f"Upwork's token endpoint returned HTTP {status}.", **evidence)
     if not isinstance(payload, dict):
         raise InvalidResponse(
-            f"Upwork's token endpoint answered HTTP {status} without a JSON object.", **evidence
+            f"Upwork's token endpoint returned HTTP {status} without a JSON object.", **evidence
         )
     if status == 200 and "error" not in payload:
         if not payload.get("access_token"):
-            raise InvalidResponse("Upwork's token answer has no access_token.", **evidence)
+            raise InvalidResponse("Upwork's token response has no access_token.", **evidence)
         expires_in = payload.get("expires_in")
         if expires_in is not None:
             try:
                 payload["expires_in"] = int(float(expires_in))
             except (TypeError, ValueError) as err:
                 raise InvalidResponse(
-                    "Upwork's token answer has an expires_in that is not a number.", **evidence
+                    "Upwork's token response has an expires_in that is not a number.", **evidence
                 ) from err
         payload.setdefault("token_type", "Bearer")
         response._content = json.dumps(payload).encode()
@@ -158,7 +158,7 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
         err.operation = f"token:{grant}"
         raise
     except OAuth2Error as err:
-        # oauthlib's description comes from Upwork's answer and never contains a token.
+        # oauthlib's description comes from the response body and never contains a token.
         detail = f"{err.error}: {err.description}" if err.description else str(err.error)
         evidence: dict[str, Any] = {
             "status": err.status_code,
@@ -182,7 +182,7 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
         ) from None
     except requests.Timeout as err:
         raise UpworkTimeout(
-            f"Upwork's token endpoint did not answer within {conf.timeout()} seconds.",
+            f"Upwork's token endpoint did not respond within {conf.timeout()} seconds.",
             operation=f"token:{grant}",
         ) from err
     except requests.ConnectionError as err:
@@ -193,7 +193,7 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
         ) from err
     except ValueError as err:
         raise InvalidResponse(
-            f"Upwork's token answer could not be read: {type(err).__name__}.",
+            f"Upwork's token response could not be read: {type(err).__name__}.",
             operation=f"token:{grant}",
         ) from None
     return dict(token)

@@ -78,7 +78,7 @@ class RateLimiter:
         return 0.0
 
     def block(self, seconds: float) -> None:
-        """Pause every process sharing this limiter for ``seconds``, as after a 429 answer."""
+        """Pause every process sharing this limiter for ``seconds``, as after a 429 response."""
         until = self.clock() + seconds
         with self._locked():
             current = self.cache.get(self.blocked_key) or 0.0

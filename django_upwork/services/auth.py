@@ -129,7 +129,7 @@ def complete_authorization(request: HttpRequest) -> OAuthToken:
         )
     code = request.GET.get("code")
     if not code:
-        raise InvalidOAuthState("Upwork's answer has no authorization code. Start again.")
+        raise InvalidOAuthState("Upwork's redirect has no authorization code. Start again.")
     return exchange_auth_code(code, redirect_uri=entry["redirect_uri"])
 
 

@@ -77,7 +77,7 @@ def execute_query(query: str, variables: dict[str, Any], operation: str) -> Grap
         if err.status != 401:
             raise
         logger.warning(
-            "Upwork answered 401 to %s; refreshing the token and retrying once.", operation
+            "Upwork returned 401 for %s; refreshing the token and retrying once.", operation
         )
         token = auth.refresh_access_token(stale_access_token=access_token)
         return GraphQLClient(token.access_token).execute(query, variables, operation)
@@ -101,7 +101,7 @@ def search_job_postings(
     connection = result.data.get("marketplaceJobPostingsSearch")
     if not isinstance(connection, dict):
         raise InvalidResponse(
-            "Upwork's search answer has no marketplaceJobPostingsSearch object.",
+            "Upwork's search response has no marketplaceJobPostingsSearch object.",
             operation=queries.SEARCH_OPERATION,
             request_id=result.request_id,
         )
@@ -212,7 +212,7 @@ def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | No
         values = detail_node_fields(node)
     except InvalidNode as err:
         raise InvalidResponse(
-            f"Upwork's answer for job posting {upwork_id} is incomplete: {err}.",
+            f"Upwork's response for job posting {upwork_id} is incomplete: {err}.",
             operation=queries.JOB_POSTING_OPERATION,
             request_id=result.request_id,
         ) from err
