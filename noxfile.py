@@ -1,8 +1,9 @@
 """Test matrix: every supported Django release on each Python version it supports here.
 
-Run ``nox`` for the whole matrix on SQLite, or ``nox -s "tests(python='3.12', django='6.0')"`` for one
-cell. Set ``DJANGO_UPWORK_TEST_DB=postgres`` and the ``PG*`` variables (``scripts/test
---matrix`` does) to run the cells on PostgreSQL instead.
+Run ``nox`` for the whole matrix on SQLite, or one cell with
+``nox -s "tests(python='3.12', django='6.0')"``. Set ``DJANGO_UPWORK_TEST_DB=postgres`` and
+the ``PG*`` variables to run the cells on PostgreSQL instead. Tests marked ``integration``
+(a Celery worker and beat, a browser) run once, in the main runs of ``scripts/test``.
 """
 
 from __future__ import annotations
@@ -37,5 +38,7 @@ def tests(session: nox.Session, django: str) -> None:
         "-q",
         "-p",
         "no:cacheprovider",
+        "-m",
+        "not integration",
         *session.posargs,
     )
