@@ -167,17 +167,17 @@ def save_search_rows(rows: list[dict[str, Any]]) -> list[JobPosting]:
     unique: dict[str, JobPosting] = {}
     for values in rows:
         unique[values["upwork_id"]] = JobPosting(**values, cached_at=now)
-    with transaction.atomic():
-        saved = JobPosting.objects.bulk_create(
-            list(unique.values()),
-            update_conflicts=True,
-            unique_fields=["upwork_id"],
-            update_fields=SEARCH_UPDATE_FIELDS,
-        )
-        if any(posting.pk is None for posting in saved):
-            # Django before 5.0 does not set primary keys on upserted objects.
-            by_id = JobPosting.objects.in_bulk(list(unique), field_name="upwork_id")
-            saved = [by_id[upwork_id] for upwork_id in unique]
+    # One INSERT … ON CONFLICT DO UPDATE statement, atomic on its own, writes the whole page.
+    saved = JobPosting.objects.bulk_create(
+        list(unique.values()),
+        update_conflicts=True,
+        unique_fields=["upwork_id"],
+        update_fields=SEARCH_UPDATE_FIELDS,
+    )
+    if any(posting.pk is None for posting in saved):
+        # Django before 5.0 does not set primary keys on upserted objects.
+        by_id = JobPosting.objects.in_bulk(list(unique), field_name="upwork_id")
+        saved = [by_id[upwork_id] for upwork_id in unique]
     by_upwork_id = {posting.upwork_id: posting for posting in saved}
     return [by_upwork_id[values["upwork_id"]] for values in rows]
 
