@@ -77,14 +77,9 @@ class GraphQLService:
             return _request_error("'operationName' must be a string")
 
         query = payload["query"]
-        try:
-            document = parse(query)
-        except GraphQLSyntaxError as error:
-            return GraphQLResponse(200, {"errors": [_syntax_error(error, query)]})
-
-        validation_errors = validate(self.schema, document)
-        if validation_errors:
-            return GraphQLResponse(200, {"errors": _validation_errors(self.schema, document)})
+        document, errors = _checked_document(query)
+        if document is None:
+            return GraphQLResponse(200, {"errors": errors})
 
         result = execute(
             self.schema,
@@ -108,6 +103,23 @@ class GraphQLService:
         if node is None:
             raise OpeningNotFound(id)
         return build_job_posting(node)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_document(query: str) -> tuple[DocumentNode | None, list[dict[str, Any]]]:
+    """Parse and validate `query` once; return the document, or None and the errors.
+
+    Clients send the same few queries again and again, so the result is cached by query text.
+    Callers must not change the returned errors.
+    """
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError as error:
+        return None, [_syntax_error(error, query)]
+    schema = load_schema()
+    if validate(schema, document):
+        return None, _validation_errors(schema, document)
+    return document, []
 
 
 def _resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
@@ -213,7 +225,9 @@ class _FieldPathRecorder(Visitor):
         self.paths: dict[int, list[str]] = {}
 
     def enter(self, node: Any, key: Any, parent: Any, path: Any, ancestors: Any) -> None:
-        names = [ancestor.name.value for ancestor in ancestors if isinstance(ancestor, FieldNode)]
+        # `ancestors` stops above `parent`, which is the field itself for a selection set.
+        chain = [*ancestors, parent]
+        names = [ancestor.name.value for ancestor in chain if isinstance(ancestor, FieldNode)]
         if isinstance(node, FieldNode):
             names.append(node.name.value)
         self.paths[id(node)] = names

@@ -136,7 +136,7 @@ class _ExpressionParser:
             self.position += 1
             operand = self._unary()
             return Not(operand) if operand is not None else None
-        if token.startswith("-") and len(token) > 1:
+        if token[:1] in ("-", "!") and len(token) > 1:
             self.tokens[self.position] = token[1:]
             operand = self._unary()
             return Not(operand) if operand is not None else None
