@@ -175,7 +175,7 @@ def test_slow_fault_delays_the_answer(emulator, access_token):
 
     assert response.status_code == 200
     assert elapsed >= 1.4
-    # A generous bound: the answer must still come, only later.
+    # A generous bound: the response must still arrive, only later.
     assert elapsed < 30
 
 

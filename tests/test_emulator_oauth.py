@@ -404,11 +404,11 @@ def test_old_refresh_token_dies_after_25_hours(emulator):
 
 
 def test_refresh_token_lives_fourteen_days(emulator):
-    kept = emulator.issue_tokens()["refresh_token"]
+    used_in_time = emulator.issue_tokens()["refresh_token"]
     lapsed = emulator.issue_tokens()["refresh_token"]
 
     emulator.advance_clock(14 * 24 * 3600 - 60)
-    assert refresh(emulator, kept).status_code == 200
+    assert refresh(emulator, used_in_time).status_code == 200
     emulator.advance_clock(120)
 
     assert refresh(emulator, lapsed).json()["error"] == "invalid_grant"

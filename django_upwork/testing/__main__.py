@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
             "tests. It prints the Django settings that point django-upwork at it."
         ),
     )
+
     parser.add_argument(
         "--host",
         default="127.0.0.1",
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_PORT,
         help=f"TCP port to listen on, 0 for any free port (default: {DEFAULT_PORT})",
     )
+
     parser.add_argument(
         "--corpus",
         metavar="PATH",
@@ -53,8 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--auto-approve",
         action="store_true",
-        help="answer GET on the authorize URL with a redirect carrying a code, without a page",
+        help="respond to GET on the authorize URL with a redirect carrying a code, without a page",
     )
+
     parser.add_argument(
         "--client-id",
         default=DEFAULT_CLIENT_ID,
@@ -65,18 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_CLIENT_SECRET,
         help=f"OAuth2 client secret the emulator accepts (default: {DEFAULT_CLIENT_SECRET})",
     )
+
     parser.add_argument(
         "--rate-limit",
         type=int,
         metavar="N",
         default=None,
-        help="answer HTTP 429 beyond N GraphQL and token requests per minute (default: off)",
+        help="return HTTP 429 beyond N GraphQL and token requests per minute (default: off)",
     )
     parser.add_argument(
         "--expires-in-as-string",
         action="store_true",
         help='send expires_in as the string "86400" instead of a number',
     )
+
     parser.add_argument(
         "--allow-remote",
         action="store_true",

@@ -36,10 +36,11 @@ def is_numeric_id(job_id: str) -> bool:
 
 
 def _raw(value: Any) -> float | None:
-    if not isinstance(value, dict):
+    raw = value.get("rawValue") if isinstance(value, dict) else None
+    if raw is None:
         return None
     try:
-        return float(value.get("rawValue"))
+        return float(raw)
     except (TypeError, ValueError):
         return None
 

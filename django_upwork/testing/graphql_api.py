@@ -125,7 +125,7 @@ def _checked_document(query: str) -> tuple[DocumentNode | None, list[dict[str, A
 def _resolve_field(source: Any, info: GraphQLResolveInfo, **arguments: Any) -> Any:
     # A search node links to its full posting through `job`; the node dict has no such key.
     if info.parent_type.name == "MarketplaceJobPostingSearchResult" and info.field_name == "job":
-        return build_job_posting(source) if isinstance(source, Mapping) else None
+        return build_job_posting(source) if isinstance(source, dict) else None
     return default_field_resolver(source, info, **arguments)
 
 
@@ -207,7 +207,7 @@ def _syntax_error(error: GraphQLSyntaxError, query: str) -> dict[str, Any]:
     location = error.locations[0] if error.locations else None
     line = location.line if location else 1
     column = location.column if location else 1
-    position = error.positions[0] if error.positions else len(query)
+    position = next(iter(error.positions)) if error.positions else len(query)
     match = _TOKEN_AT.match(query, position)
     token = match.group(0) if match else "<EOF>"
     return {

@@ -129,7 +129,7 @@ class TokenStore:
     def issue_tokens(
         self, client_id: str | None = None, with_refresh_token: bool = True
     ) -> dict[str, Any]:
-        """Issue a new access token, and unless told otherwise a refresh token.
+        """Issue a new access token, and a refresh token when `with_refresh_token` is true.
 
         Returns the token response body.
         """

@@ -31,7 +31,7 @@ _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT", "
 
 
 class SearchError(Exception):
-    """A search request that Upwork answers with a generic server exception (HTTP 500)."""
+    """A search request to which Upwork responds with a generic server exception (HTTP 500)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,10 +197,11 @@ def positive_terms(expression: Expression | None) -> list[str]:
 
 def _number(money: Any) -> float | None:
     """Return `Money.rawValue` as a float, or None when the value is missing or not a number."""
-    if not isinstance(money, Mapping):
+    raw = money.get("rawValue") if isinstance(money, Mapping) else None
+    if raw is None:
         return None
     try:
-        return float(money.get("rawValue"))
+        return float(raw)
     except (TypeError, ValueError):
         return None
 
@@ -219,20 +220,24 @@ class _Entry:
         skill_names = [str(skill.get("name") or "") for skill in skills if skill]
         pretty_names = [str(skill.get("prettyName") or "") for skill in skills if skill]
         self.skill_keys = {_skill_key(name) for name in skill_names + pretty_names if name}
+
         description = str(posting.get("description") or "")
         self.text = "\n".join([self.title, description.lower(), *pretty_names, *skill_names])
         self.text = self.text.lower()
+
         self.published = parse_datetime(posting["publishedDateTime"]).timestamp()
         self.id_number = id_number(posting)
         self.amount = _number(posting.get("amount")) or 0.0
         self.fixed = self.amount > 0
         self.hourly_min = _number(posting.get("hourlyBudgetMin"))
         self.hourly_max = _number(posting.get("hourlyBudgetMax"))
+
         occupations = posting.get("occupations") or {}
         self.category_id = str((occupations.get("category") or {}).get("id") or "")
         self.subcategory_ids = {
             str(sub.get("id")) for sub in occupations.get("subCategories") or [] if sub
         }
+
         client = posting.get("client") or {}
         location = client.get("location") or {}
         self.client_hires = int(client.get("totalHires") or 0)
@@ -303,7 +308,7 @@ class PostingIndex:
         matches = [entry for entry in self.entries if query.matches(entry)]
 
         fields = [
-            attribute.get("field")
+            str(attribute["field"])
             for attribute in sort_attributes or []
             if attribute and attribute.get("field")
         ] or ["RECENCY"]

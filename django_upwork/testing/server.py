@@ -568,6 +568,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             rotate = fault is None or fault.kind != fault_kinds.OMIT_REFRESH_TOKEN
             used_grant, response = emulator.tokens.exchange(form, basic, rotate)
         except OAuthError as error:
+            logger.debug("Token request rejected: grant %r, %s", grant_type, error.error)
             emulator.counters.increment("token_errors")
             emulator.counters.record_token(
                 {"grant_type": grant_type, "status": error.status, "error": error.error}
@@ -610,10 +611,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
         token = _bearer_token(self.headers.get("Authorization"))
         if token is None or not emulator.tokens.is_valid_access_token(token):
+            logger.debug("GraphQL request rejected: missing, unknown or expired access token")
             emulator.counters.increment("unauthorized_requests")
             self._send_unauthorized()
             return
         if payload is _INVALID_JSON:
+            logger.debug("GraphQL request rejected: body is not valid JSON")
             self._send_json(400, {"errors": [{"message": "Request body is not valid JSON"}]})
             return
 
