@@ -25,11 +25,20 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 COUNT_QUERY = "{ marketplaceJobPostingsSearch { totalCount } }"
 
 
-def start_command(*arguments: str) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
-    """Start the emulator command; its output lines arrive on the returned queue."""
+def start_command(
+    *arguments: str, corpus: str | None = None
+) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+    """Start the emulator command; its output lines arrive on the returned queue.
+
+    The command sees `corpus` as UPWORK_REAL_CORPUS, or no such variable when it is None.
+    """
+    environment = {key: value for key, value in os.environ.items() if key != "UPWORK_REAL_CORPUS"}
+    if corpus is not None:
+        environment["UPWORK_REAL_CORPUS"] = corpus
     process = subprocess.Popen(
         [sys.executable, "-m", "django_upwork.testing", *arguments],
         cwd=REPOSITORY,
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -121,6 +130,21 @@ def test_command_serves_and_stops_on_signal(stop_signal):
     assert wait_for_line(lines, "Upwork emulator stopped") == "Upwork emulator stopped."
 
 
+def test_command_reads_corpus_from_environment(tmp_path):
+    path = tmp_path / "postings.jsonl"
+    node = {"id": "2000000000000000001", "publishedDateTime": "2025-03-01T10:00:00.000Z"}
+    path.write_text(json.dumps(node) + "\n")
+
+    process, lines = start_command("--port", "0", corpus=str(path))
+    try:
+        serving = wait_for_line(lines, "Postings: ")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    assert serving == f"Postings: 1, from {path}"
+
+
 def test_command_hides_a_custom_secret():
     process, lines = start_command("--port", "0", "--client-secret", "my-own-secret")
     try:
@@ -130,6 +154,18 @@ def test_command_hides_a_custom_secret():
         process.wait(timeout=30)
 
     assert "my-own-secret" not in secret_line
+
+
+def test_emulator_runs_without_django():
+    check = (
+        "import sys; from django_upwork.testing import UpworkEmulator; "
+        "UpworkEmulator().start().stop(); "
+        "sys.exit(any(name.split('.')[0] == 'django' for name in sys.modules))"
+    )
+
+    result = subprocess.run([sys.executable, "-c", check], cwd=REPOSITORY, timeout=60, check=False)
+
+    assert result.returncode == 0, "importing the emulator imported Django"
 
 
 # The addresses are never bound: the test checks that they are refused.

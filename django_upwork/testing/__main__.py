@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
 
     print(f"Upwork emulator running at {emulator.base_url}")
-    print(f"Serving {len(emulator.postings)} postings from {emulator.corpus_source}.")
+    print(f"Postings: {len(emulator.postings)}, from {emulator.corpus_source}")
     print("Django settings:")
     for name, value in emulator.django_settings().items():
         if name == "UPWORK_CLIENT_SECRET" and args.client_secret != DEFAULT_CLIENT_SECRET:
