@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from io import StringIO
@@ -71,6 +74,21 @@ def statements(captured: CaptureQueriesContext, verb: str) -> list[str]:
     return [query["sql"] for query in captured.captured_queries if query["sql"].startswith(verb)]
 
 
+@contextmanager
+def recorded_deletes() -> Iterator[list[tuple[str, int]]]:
+    """Record the SQL and row count of each DELETE sent on the default connection."""
+    deletes: list[tuple[str, int]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        if sql.startswith("DELETE"):
+            deletes.append((sql, context["cursor"].rowcount))
+        return result
+
+    with connection.execute_wrapper(record):
+        yield deletes
+
+
 # The manager method
 
 
@@ -105,35 +123,33 @@ def test_purge_batches_are_separate_deletes() -> None:
     create_postings(10, now - timedelta(hours=30))
     fresh = create_postings(2, now, first_id=100)
 
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, recorded_deletes() as deletes:
         deleted = JobPosting.objects.purge_expired(batch_size=3)
 
     assert deleted == 10
     assert remaining_ids() == set(fresh)
-    deletes = statements(captured, "DELETE")
-    # 3 + 3 + 3 + 1 rows; the short last batch shows that nothing is left.
-    assert len(deletes) == 4
-    for sql in deletes:
-        assert "django_upwork_jobposting" in sql
-        # Each DELETE names its batch by primary key and re-checks the cutoff.
+    # 3 + 3 + 3 + 1 rows, then a DELETE that finds nothing left.
+    assert [row_count for _sql, row_count in deletes] == [3, 3, 3, 1, 0]
+    for sql, _row_count in deletes:
+        assert sql.startswith('DELETE FROM "django_upwork_jobposting"')
+        # Each DELETE picks its batch in a subquery and re-checks the cutoff.
+        assert "LIMIT 3" in sql
         assert '"cached_at" <=' in sql
-    batch_sizes = [len(re.search(r'"id" IN \(([^)]*)\)', sql)[1].split(",")) for sql in deletes]
-    assert batch_sizes == [3, 3, 3, 1]
+    # The ids of a batch never travel to Python.
+    assert statements(captured, "SELECT") == []
 
 
-def test_purge_batch_size_multiple_ends_on_empty_select() -> None:
+def test_purge_full_batches_end_on_empty_delete() -> None:
     create_postings(9, timezone.now() - timedelta(hours=30))
 
-    with CaptureQueriesContext(connection) as captured:
+    with recorded_deletes() as deletes:
         deleted = JobPosting.objects.purge_expired(batch_size=3)
 
     assert deleted == 9
-    assert len(statements(captured, "DELETE")) == 3
-    # Three full batches, then one SELECT that finds nothing left.
-    assert len(statements(captured, "SELECT")) == 4
+    assert [row_count for _sql, row_count in deletes] == [3, 3, 3, 0]
 
 
-def test_purge_selects_only_primary_keys() -> None:
+def test_purge_loads_no_instances() -> None:
     create_postings(10, timezone.now() - timedelta(hours=30))
     instances: list[JobPosting] = []
 
@@ -148,11 +164,47 @@ def test_purge_selects_only_primary_keys() -> None:
         post_init.disconnect(record_instance, sender=JobPosting)
 
     assert instances == []
+    assert statements(captured, "SELECT") == []
+
+
+def test_purge_without_sliced_subqueries(monkeypatch: pytest.MonkeyPatch) -> None:
+    # MySQL and MariaDB take this path: they reject LIMIT inside an IN subquery.
+    monkeypatch.setattr(connection.features, "allow_sliced_subqueries_with_in", False)
+    now = timezone.now()
+    create_postings(7, now - timedelta(hours=30))
+    fresh = create_postings(2, now, first_id=100)
+
+    with CaptureQueriesContext(connection) as captured, recorded_deletes() as deletes:
+        deleted = JobPosting.objects.purge_expired(batch_size=3)
+
+    assert deleted == 7
+    assert remaining_ids() == set(fresh)
+    assert [row_count for _sql, row_count in deletes] == [3, 3, 1]
     selects = statements(captured, "SELECT")
-    assert selects
+    # Batches of 3, 3 and 1 ids, then a SELECT that finds none.
+    assert len(selects) == 4
     for sql in selects:
         selected = sql.split(" FROM ", 1)[0]
         assert re.fullmatch(r'SELECT "django_upwork_jobposting"\."id"( AS "pk")?', selected)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite" or not hasattr(sqlite3.Connection, "setlimit"),
+    reason="needs SQLite and Python 3.11 or later, whose sqlite3 can lower the variable limit",
+)
+def test_purge_within_sqlite_variable_limit() -> None:
+    create_postings(1200, timezone.now() - timedelta(hours=30))
+    connection.ensure_connection()
+    sqlite_connection = connection.connection
+    # SQLite before 3.32 allows 999 variables in a statement, fewer than one batch has rows.
+    previous = sqlite_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        deleted = JobPosting.objects.purge_expired(batch_size=1000)
+    finally:
+        sqlite_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, previous)
+
+    assert deleted == 1200
+    assert remaining_ids() == set()
 
 
 def test_purge_dry_run_counts_only() -> None:
@@ -199,10 +251,10 @@ def test_purge_batch_size_setting(settings: Any) -> None:
     create_postings(5, timezone.now() - timedelta(hours=30))
     settings.UPWORK_PURGE_BATCH_SIZE = 2
 
-    with CaptureQueriesContext(connection) as captured:
+    with recorded_deletes() as deletes:
         assert JobPosting.objects.purge_expired() == 5
 
-    assert len(statements(captured, "DELETE")) == 3
+    assert [row_count for _sql, row_count in deletes] == [2, 2, 1, 0]
 
 
 @pytest.mark.parametrize("batch_size", [0, -1, -5000])
@@ -266,8 +318,8 @@ def test_purge_commits_each_batch(monkeypatch: pytest.MonkeyPatch) -> None:
         deleted = JobPosting.objects.purge_expired(batch_size=3)
 
     assert deleted == 7
-    # Batches of 3, 3 and 1 rows, each committed before the next SELECT.
-    assert events == ["SELECT", "DELETE", "COMMIT"] * 3
+    # Batches of 3, 3, 1 and 0 rows, each committed before the next starts.
+    assert events == ["DELETE", "COMMIT"] * 4
 
 
 @requires_postgres
@@ -353,10 +405,10 @@ def test_command_max_age_zero() -> None:
 def test_command_batch_size() -> None:
     create_postings(7, timezone.now() - timedelta(hours=30))
 
-    with CaptureQueriesContext(connection) as captured:
+    with recorded_deletes() as deletes:
         call_command("purge_upwork_cache", "--batch-size", "2", stdout=StringIO())
 
-    assert len(statements(captured, "DELETE")) == 4
+    assert [row_count for _sql, row_count in deletes] == [2, 2, 2, 1, 0]
     assert remaining_ids() == set()
 
 
