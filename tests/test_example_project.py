@@ -398,3 +398,39 @@ def test_demo_script_runs_end_to_end(tmp_path: Path) -> None:
             os.kill(int(pid), 0)
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the development server still runs"
+
+
+def test_demo_script_help() -> None:
+    result = subprocess.run(
+        [str(REPO_ROOT / "scripts" / "demo"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("Usage: scripts/demo [OPTIONS]")
+    assert "--no-serve" in result.stdout
+    assert "DEMO_ADMIN_PASSWORD" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus"], "scripts/demo: unknown option '--bogus'."),
+        (["--port"], "scripts/demo: --port needs a port number from 1 to 65535."),
+        (["--port", "70000"], "scripts/demo: --port needs a port number from 1 to 65535."),
+    ],
+)
+def test_demo_script_rejects_bad_option(args: list[str], message: str) -> None:
+    result = subprocess.run(
+        [str(REPO_ROOT / "scripts" / "demo"), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
