@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from django_upwork import services
@@ -41,10 +42,12 @@ class JobPostingAdmin(admin.ModelAdmin):
         "title",
         "job_type",
         "budget",
+        "hourly_range",
         "experience_level",
+        "skill_list",
         "client_country",
         "published_at",
-        "cached_at",
+        "cache_age",
         "upwork_link",
     )
     list_filter = ("job_type", "experience_level", FreshnessFilter, "client_country")
@@ -68,16 +71,27 @@ class JobPostingAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description=_("budget"))
+    @admin.display(description=_("fixed budget"), ordering="budget_amount")
     def budget(self, obj: JobPosting) -> str:
-        currency = obj.currency or ""
-        if obj.budget_amount is not None:
-            return f"{obj.budget_amount:,.2f} {currency}".strip()
-        if obj.hourly_min is not None or obj.hourly_max is not None:
-            low = f"{obj.hourly_min:,.2f}" if obj.hourly_min is not None else "?"
-            high = f"{obj.hourly_max:,.2f}" if obj.hourly_max is not None else "?"
-            return f"{low}-{high} {currency}/h".strip()
-        return "—"
+        if obj.budget_amount is None:
+            return "-"
+        return f"{obj.budget_amount:,.2f} {obj.currency}".strip()
+
+    @admin.display(description=_("hourly range"), ordering="hourly_min")
+    def hourly_range(self, obj: JobPosting) -> str:
+        if obj.hourly_min is None and obj.hourly_max is None:
+            return "-"
+        low = f"{obj.hourly_min:,.2f}" if obj.hourly_min is not None else "?"
+        high = f"{obj.hourly_max:,.2f}" if obj.hourly_max is not None else "?"
+        return f"{low} to {high} {obj.currency}/h".replace("  ", " ")
+
+    @admin.display(description=_("skills"))
+    def skill_list(self, obj: JobPosting) -> str:
+        return obj.skills_text
+
+    @admin.display(description=_("cached"), ordering="-cached_at")
+    def cache_age(self, obj: JobPosting) -> str:
+        return _("%(age)s ago") % {"age": timesince(obj.cached_at)}
 
     @admin.display(description=_("Upwork"))
     def upwork_link(self, obj: JobPosting) -> str:

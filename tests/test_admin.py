@@ -123,3 +123,29 @@ def test_connection_list_shows_status(staff_client, connected):
     response = staff_client.get("/admin/django_upwork/oauthtoken/")
 
     assert "expired" in response.content.decode()
+
+
+def test_changelist_columns_format_money(staff_client, connected):
+    fixed = services.search_job_postings(
+        {"jobType_eq": "FIXED", "pagination_eq": {"first": 1}}
+    ).postings[0]
+    hourly = (
+        JobPosting.objects.filter(job_type="HOURLY", hourly_min__isnull=False)
+        .exclude(pk=fixed.pk)
+        .first()
+    )
+    if hourly is None:
+        hourly = services.search_job_postings(
+            {
+                "jobType_eq": "HOURLY",
+                "hourlyRate_eq": {"rangeStart": 1},
+                "pagination_eq": {"first": 1},
+            }
+        ).postings[0]
+
+    body = staff_client.get(CHANGELIST).content.decode()
+
+    assert f"{fixed.budget_amount:,.2f} {fixed.currency}" in body
+    assert f"{hourly.hourly_min:,.2f} to " in body
+    assert escape(fixed.skills_text) in body
+    assert "ago" in body
