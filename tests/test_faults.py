@@ -239,3 +239,16 @@ def test_limiter_never_exceeds_limit_in_any_window():
     for index, start in enumerate(starts):
         in_window = [s for s in starts[index:] if s < start + 60]
         assert len(in_window) <= 10
+
+
+def test_local_wait_limit_does_not_block_others(connected, emulator, settings):
+    settings.UPWORK_RATE_LIMIT = 2
+    settings.UPWORK_RATE_LIMIT_MAX_WAIT = 0
+    services.search_job_postings()
+    services.search_job_postings()
+
+    with pytest.raises(RateLimited) as raised:
+        services.search_job_postings()
+
+    assert raised.value.status is None
+    assert cache.get("django_upwork:ratelimit:default:blocked_until") is None

@@ -95,8 +95,10 @@ class GraphQLClient:
             try:
                 return self._send(query, variables, operation)
             except RateLimited as err:
-                # Every process waits for the block to lift; no retry burns the budget here.
-                self.limiter.block(err.retry_after)
+                if err.status == 429:
+                    # Upwork blocked this address: every process sharing the limiter pauses
+                    # until the block lifts, and no retry spends a request on it.
+                    self.limiter.block(err.retry_after)
                 raise
             except UpworkError as err:
                 if not err.retryable or attempt > max_retries:
