@@ -178,3 +178,23 @@ def test_list_makes_no_request(connected, emulator):
     services.list_job_postings()
 
     assert graphql_hits(emulator) == 0
+
+
+def test_iter_job_postings_stops_on_repeated_cursor(connected, emulator, caplog):
+    emulator.inject_fault("graphql", "repeat_cursor")
+
+    postings = list(services.iter_job_postings(max_pages=5, page_size=10))
+
+    # The first page comes back with endCursor "0", the offset it started from.
+    assert len(postings) == 10
+    assert graphql_hits(emulator) == 1
+    assert "repeated cursor 0" in caplog.text
+
+
+def test_iter_job_postings_stops_on_empty_page(connected, emulator):
+    emulator.inject_fault("graphql", "empty_page")
+
+    postings = list(services.iter_job_postings(max_pages=5, page_size=10))
+
+    assert postings == []
+    assert graphql_hits(emulator) == 1

@@ -23,6 +23,8 @@ INVALID_JSON = "invalid_json"
 PARTIAL_DATA = "partial_data"
 MISSING_SCOPE = "missing_scope"
 OMIT_REFRESH_TOKEN = "omit_refresh_token"  # noqa: S105 - a fault name
+REPEAT_CURSOR = "repeat_cursor"
+EMPTY_PAGE = "empty_page"
 
 KINDS = (
     HTTP_401,
@@ -38,8 +40,10 @@ KINDS = (
     PARTIAL_DATA,
     MISSING_SCOPE,
     OMIT_REFRESH_TOKEN,
+    REPEAT_CURSOR,
+    EMPTY_PAGE,
 )
-GRAPHQL_ONLY_KINDS = (PARTIAL_DATA, MISSING_SCOPE)
+GRAPHQL_ONLY_KINDS = (PARTIAL_DATA, MISSING_SCOPE, REPEAT_CURSOR, EMPTY_PAGE)
 TOKEN_ONLY_KINDS = (OMIT_REFRESH_TOKEN,)
 DEFAULT_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 120.0
@@ -236,3 +240,22 @@ def make_partial(body: dict[str, Any]) -> dict[str, Any]:
     partial["errors"] = [*partial.get("errors", []), error]
     # graphql-java writes errors before data.
     return {"errors": partial.pop("errors"), **partial}
+
+
+def make_paging_fault(body: dict[str, Any], kind: str, after: str | None) -> dict[str, Any]:
+    """Return a search response whose paging misbehaves while it still claims a next page.
+
+    ``repeat_cursor`` sends back the cursor the request started from; ``empty_page`` drops
+    every edge. Other responses pass through unchanged.
+    """
+    search = (body.get("data") or {}).get("marketplaceJobPostingsSearch")
+    if not isinstance(search, dict):
+        return body
+    faulty = copy.deepcopy(body)
+    search = faulty["data"]["marketplaceJobPostingsSearch"]
+    search["pageInfo"] = {**(search.get("pageInfo") or {}), "hasNextPage": True}
+    if kind == REPEAT_CURSOR:
+        search["pageInfo"]["endCursor"] = after or "0"
+    elif kind == EMPTY_PAGE:
+        search["edges"] = []
+    return faulty

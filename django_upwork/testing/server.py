@@ -35,7 +35,7 @@ from django_upwork import __version__
 from . import faults as fault_kinds
 from . import pages
 from .corpus import Posting, generate_postings, load_postings, shift_to_present, sort_newest_first
-from .faults import Fault, FaultQueue, build_fault, make_partial
+from .faults import Fault, FaultQueue, build_fault, make_paging_fault, make_partial
 from .graphql_api import SERVER_EXCEPTION_BODY, GraphQLService
 from .oauth import Clock, OAuthError, TokenStore
 from .search import PostingIndex
@@ -627,6 +627,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         result = response.body
         if fault is not None and fault.kind == fault_kinds.PARTIAL_DATA and response.status == 200:
             result = make_partial(result)
+        paging_faults = (fault_kinds.REPEAT_CURSOR, fault_kinds.EMPTY_PAGE)
+        if fault is not None and fault.kind in paging_faults and response.status == 200:
+            result = make_paging_fault(result, fault.kind, _pagination_after(payload))
         self._send_json(response.status, result)
 
     def _send_unauthorized(self) -> None:
@@ -731,6 +734,17 @@ def _bearer_token(header: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def _pagination_after(payload: Any) -> str | None:
+    """Return the ``pagination_eq.after`` offset a search request asked for, if any."""
+    if not isinstance(payload, Mapping):
+        return None
+    variables = payload.get("variables") or {}
+    search_filter = variables.get("filter") if isinstance(variables, Mapping) else None
+    pagination = search_filter.get("pagination_eq") if isinstance(search_filter, Mapping) else None
+    after = pagination.get("after") if isinstance(pagination, Mapping) else None
+    return str(after) if after is not None else None
 
 
 def _describe_graphql_request(payload: Any, tenant_id: str | None) -> dict[str, Any]:
