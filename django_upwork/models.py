@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,13 +56,11 @@ class JobPostingManager(models.Manager["JobPosting"]):
     ) -> int:
         """Delete rows cached ``max_age`` or longer ago and return how many were deleted.
 
-        Rows go in batches of the ``batch_size`` oldest (default ``UPWORK_PURGE_BATCH_SIZE``),
-        each batch one DELETE in its own short transaction, so a large backlog holds no long
-        lock and is never loaded into memory. The cutoff is fixed when the purge starts, so
-        the loop ends even while other processes keep caching: it stops at the first batch
-        that deletes nothing. Two purges at once delete each row once, and one that finds its
-        whole batch taken by the other stops and leaves the rest to it. With ``dry_run`` only
-        the count is returned.
+        Rows go oldest first in batches of ``batch_size`` (default ``UPWORK_PURGE_BATCH_SIZE``),
+        each batch one range DELETE in its own short transaction, so a large backlog holds no
+        long lock and is never loaded into memory. The cutoff is fixed when the purge starts,
+        so the loop ends even while other processes keep caching. Two purges at once delete
+        each row once. With ``dry_run`` only the count is returned.
         """
         if batch_size is None:
             batch_size = conf.purge_batch_size()
@@ -74,27 +72,39 @@ class JobPostingManager(models.Manager["JobPosting"]):
             return expired.count()
 
         deleted_total = 0
+        remaining = expired
         while True:
             with transaction.atomic(using=self.db):
-                deleted = self._delete_oldest(expired, cutoff, batch_size)
+                deleted, last_cached_at = _delete_oldest(remaining, batch_size)
             deleted_total += deleted
-            if deleted == 0:
+            if last_cached_at is None:
                 break
+            # Every expired row before the batch's end is gone, so the next search starts
+            # there instead of walking the index entries of the rows just deleted.
+            remaining = expired.filter(cached_at__gte=last_cached_at)
         logger.info("Purged %d job postings cached before %s.", deleted_total, cutoff.isoformat())
         return deleted_total
 
-    def _delete_oldest(self, expired: JobPostingQuerySet, cutoff: datetime, limit: int) -> int:
-        # Walking the cached_at index returns the oldest rows first, and the DELETE re-checks
-        # the cutoff so a row refreshed in between is kept.
-        oldest = expired.order_by("cached_at", "pk")
-        batch: models.QuerySet[Any] | list[int] = oldest.values("pk")[:limit]
-        if not connections[self.db].features.allow_sliced_subqueries_with_in:
-            # MySQL and MariaDB reject LIMIT in an IN subquery, so the ids make a round trip.
-            batch = list(oldest.values_list("pk", flat=True)[:limit])
-            if not batch:
-                return 0
-        deleted, _ = self.get_queryset().filter(pk__in=batch, cached_at__lte=cutoff).delete()
-        return deleted
+
+def _delete_oldest(expired: JobPostingQuerySet, limit: int) -> tuple[int, datetime | None]:
+    """Delete the ``limit`` oldest rows of ``expired``; return the count and their last cache time.
+
+    The time is ``None`` when fewer than ``limit`` rows were left, so nothing remains. The
+    batch is a range of the cached_at index up to its last row, so no ids travel to Python
+    and the DELETE re-checks the cutoff, keeping a row refreshed in between.
+    """
+    last = list(
+        expired.order_by("cached_at", "pk").values_list("cached_at", "pk")[limit - 1 : limit]
+    )
+    if not last:
+        deleted, _ = expired.delete()
+        return deleted, None
+    last_cached_at, last_pk = last[0]
+    batch = expired.filter(cached_at__lte=last_cached_at).exclude(
+        cached_at=last_cached_at, pk__gt=last_pk
+    )
+    deleted, _ = batch.delete()
+    return deleted, last_cached_at
 
 
 def _cutoff(max_age: timedelta | None) -> datetime:

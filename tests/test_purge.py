@@ -128,15 +128,14 @@ def test_purge_batches_are_separate_deletes() -> None:
 
     assert deleted == 10
     assert remaining_ids() == set(fresh)
-    # 3 + 3 + 3 + 1 rows, then a DELETE that finds nothing left.
-    assert [row_count for _sql, row_count in deletes] == [3, 3, 3, 1, 0]
+    # 3 + 3 + 3 rows, then the last row once the batch-end search finds fewer than 3.
+    assert [row_count for _sql, row_count in deletes] == [3, 3, 3, 1]
     for sql, _row_count in deletes:
         assert sql.startswith('DELETE FROM "django_upwork_jobposting"')
-        # Each DELETE picks its batch in a subquery and re-checks the cutoff.
-        assert "LIMIT 3" in sql
+        # Each DELETE names a range of cache times and re-checks the cutoff.
         assert '"cached_at" <=' in sql
-    # The ids of a batch never travel to Python.
-    assert statements(captured, "SELECT") == []
+        assert " IN " not in sql
+    assert len(statements(captured, "SELECT")) == 4
 
 
 def test_purge_full_batches_end_on_empty_delete() -> None:
@@ -147,6 +146,20 @@ def test_purge_full_batches_end_on_empty_delete() -> None:
 
     assert deleted == 9
     assert [row_count for _sql, row_count in deletes] == [3, 3, 3, 0]
+
+
+def test_purge_batch_ties_on_cache_time() -> None:
+    # A search page caches all its rows with one timestamp, so batches must split ties.
+    cached_at = timezone.now() - timedelta(hours=30)
+    create_postings(8, cached_at)
+    create_postings(2, cached_at - timedelta(seconds=1), first_id=100)
+
+    with recorded_deletes() as deletes:
+        deleted = JobPosting.objects.purge_expired(batch_size=3)
+
+    assert deleted == 10
+    assert [row_count for _sql, row_count in deletes] == [3, 3, 3, 1]
+    assert remaining_ids() == set()
 
 
 def test_purge_loads_no_instances() -> None:
@@ -164,28 +177,15 @@ def test_purge_loads_no_instances() -> None:
         post_init.disconnect(record_instance, sender=JobPosting)
 
     assert instances == []
-    assert statements(captured, "SELECT") == []
-
-
-def test_purge_without_sliced_subqueries(monkeypatch: pytest.MonkeyPatch) -> None:
-    # MySQL and MariaDB take this path: they reject LIMIT inside an IN subquery.
-    monkeypatch.setattr(connection.features, "allow_sliced_subqueries_with_in", False)
-    now = timezone.now()
-    create_postings(7, now - timedelta(hours=30))
-    fresh = create_postings(2, now, first_id=100)
-
-    with CaptureQueriesContext(connection) as captured, recorded_deletes() as deletes:
-        deleted = JobPosting.objects.purge_expired(batch_size=3)
-
-    assert deleted == 7
-    assert remaining_ids() == set(fresh)
-    assert [row_count for _sql, row_count in deletes] == [3, 3, 1]
     selects = statements(captured, "SELECT")
-    # Batches of 3, 3 and 1 ids, then a SELECT that finds none.
-    assert len(selects) == 4
+    assert selects
     for sql in selects:
-        selected = sql.split(" FROM ", 1)[0]
-        assert re.fullmatch(r'SELECT "django_upwork_jobposting"\."id"( AS "pk")?', selected)
+        # Only the cache time and id of each batch's last row are read.
+        selected = re.sub(r' AS "\w+"', "", sql.split(" FROM ", 1)[0])
+        assert selected == (
+            'SELECT "django_upwork_jobposting"."cached_at", "django_upwork_jobposting"."id"'
+        )
+        assert "LIMIT 1 OFFSET 2" in sql
 
 
 @pytest.mark.skipif(
@@ -254,7 +254,7 @@ def test_purge_batch_size_setting(settings: Any) -> None:
     with recorded_deletes() as deletes:
         assert JobPosting.objects.purge_expired() == 5
 
-    assert [row_count for _sql, row_count in deletes] == [2, 2, 1, 0]
+    assert [row_count for _sql, row_count in deletes] == [2, 2, 1]
 
 
 @pytest.mark.parametrize("batch_size", [0, -1, -5000])
@@ -318,8 +318,8 @@ def test_purge_commits_each_batch(monkeypatch: pytest.MonkeyPatch) -> None:
         deleted = JobPosting.objects.purge_expired(batch_size=3)
 
     assert deleted == 7
-    # Batches of 3, 3, 1 and 0 rows, each committed before the next starts.
-    assert events == ["DELETE", "COMMIT"] * 4
+    # Batches of 3, 3 and 1 rows, each committed before the next starts.
+    assert events == ["SELECT", "DELETE", "COMMIT"] * 3
 
 
 @requires_postgres
@@ -408,7 +408,7 @@ def test_command_batch_size() -> None:
     with recorded_deletes() as deletes:
         call_command("purge_upwork_cache", "--batch-size", "2", stdout=StringIO())
 
-    assert [row_count for _sql, row_count in deletes] == [2, 2, 2, 1, 0]
+    assert [row_count for _sql, row_count in deletes] == [2, 2, 2, 1]
     assert remaining_ids() == set()
 
 
