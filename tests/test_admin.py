@@ -149,3 +149,30 @@ def test_changelist_columns_format_money(staff_client, connected):
     assert f"{hourly.hourly_min:,.2f} to " in body
     assert escape(fixed.skills_text) in body
     assert "ago" in body
+
+
+def test_connection_panel_when_disconnected(staff_client):
+    response = staff_client.get("/admin/django_upwork/oauthtoken/")
+
+    body = response.content.decode()
+    assert 'id="upwork-connection-status">disconnected<' in body
+    assert "Connect Upwork account" in body
+    assert 'id="upwork-disconnect"' not in body
+
+
+def test_connection_panel_on_admin_index(staff_client, connected, settings):
+    apps = [app for app in settings.INSTALLED_APPS if app != "django_upwork"]
+    settings.INSTALLED_APPS = ["django_upwork", *apps]
+
+    body = staff_client.get("/admin/").content.decode()
+
+    assert 'id="upwork-connection-status">connected<' in body
+    assert "Reconnect Upwork account" in body
+    assert connected.access_token not in body
+    assert connected.refresh_token not in body
+
+
+def test_admin_index_without_app_first_is_unchanged(staff_client, connected):
+    body = staff_client.get("/admin/").content.decode()
+
+    assert "upwork-connection-panel" not in body
