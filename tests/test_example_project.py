@@ -343,10 +343,11 @@ def test_disconnect_then_search(site_without_faults: ExampleSite) -> None:
         site.connect()
 
 
-def test_admin_connection_panel(site_without_faults: ExampleSite) -> None:
+@pytest.mark.parametrize("path", ["/admin/", "/admin/django_upwork/oauthtoken/"])
+def test_admin_connection_panel(site_without_faults: ExampleSite, path: str) -> None:
     session = site_without_faults.staff_session()
 
-    page = site_without_faults.get("/admin/django_upwork/oauthtoken/", session)
+    page = site_without_faults.get(path, session)
 
     assert page.status_code == 200
     assert element_text(page.text, "upwork-connection-status") == "connected"

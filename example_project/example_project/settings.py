@@ -38,6 +38,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"] + [
 ]
 
 INSTALLED_APPS = [
+    # Before django.contrib.admin, so that its admin/index.html adds the Upwork connection
+    # panel to the admin index.
+    "django_upwork",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,7 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_celery_beat",
-    "django_upwork",
     "jobs",
 ]
 
