@@ -176,3 +176,25 @@ def test_admin_index_without_app_first_is_unchanged(staff_client, connected):
     body = staff_client.get("/admin/").content.decode()
 
     assert "upwork-connection-panel" not in body
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        "refresh_token__startswith",
+        "access_token__startswith",
+        "refresh_token",
+        "access_token__regex",
+        "refresh_token__gt",
+    ],
+)
+def test_connection_list_rejects_token_lookups(staff_client, connected, lookup):
+    token = connected.refresh_token if lookup.startswith("refresh") else connected.access_token
+
+    right = staff_client.get("/admin/django_upwork/oauthtoken/", {lookup: token[:10]})
+    wrong = staff_client.get("/admin/django_upwork/oauthtoken/", {lookup: "zzz"})
+
+    # A disallowed lookup is a 400 whatever the prefix, so the response tells nothing.
+    assert right.status_code == 400
+    assert wrong.status_code == 400
+    assert right.content == wrong.content
