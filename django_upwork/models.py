@@ -72,27 +72,31 @@ class JobPostingManager(models.Manager["JobPosting"]):
             return expired.count()
 
         deleted_total = 0
-        remaining = expired
+        batch_start: datetime | None = None
         while True:
             with transaction.atomic(using=self.db):
-                deleted, last_cached_at = _delete_oldest(remaining, batch_size)
+                deleted, batch_start = _delete_oldest(
+                    self.get_queryset(), cutoff, batch_start, batch_size
+                )
             deleted_total += deleted
-            if last_cached_at is None:
+            if batch_start is None:
                 break
-            # Every expired row before the batch's end is gone, so the next search starts
-            # there instead of walking the index entries of the rows just deleted.
-            remaining = expired.filter(cached_at__gte=last_cached_at)
         logger.info("Purged %d job postings cached before %s.", deleted_total, cutoff.isoformat())
         return deleted_total
 
 
-def _delete_oldest(expired: JobPostingQuerySet, limit: int) -> tuple[int, datetime | None]:
-    """Delete the ``limit`` oldest rows of ``expired``; return the count and their last cache time.
+def _delete_oldest(
+    rows: JobPostingQuerySet, cutoff: datetime, start: datetime | None, limit: int
+) -> tuple[int, datetime | None]:
+    """Delete the ``limit`` oldest rows cached from ``start`` to ``cutoff``.
 
-    The time is ``None`` when fewer than ``limit`` rows were left, so nothing remains. The
-    batch is a range of the cached_at index up to its last row, so no ids travel to Python
-    and the DELETE re-checks the cutoff, keeping a row refreshed in between.
+    Returns the number deleted and the cache time of the last one, where the next batch
+    starts, or ``None`` when fewer than ``limit`` rows were left. Every expired row before
+    ``start`` is already gone, so the search skips the index entries of deleted rows.
     """
+    if start is not None:
+        rows = rows.filter(cached_at__gte=start)
+    expired = rows.filter(cached_at__lte=cutoff)
     last = list(
         expired.order_by("cached_at", "pk").values_list("cached_at", "pk")[limit - 1 : limit]
     )
@@ -100,7 +104,10 @@ def _delete_oldest(expired: JobPostingQuerySet, limit: int) -> tuple[int, dateti
         deleted, _ = expired.delete()
         return deleted, None
     last_cached_at, last_pk = last[0]
-    batch = expired.filter(cached_at__lte=last_cached_at).exclude(
+    # The batch is a range of the cached_at index that ends at or before the cutoff, so a
+    # row refreshed since the SELECT falls outside it and is kept. Giving SQLite a single
+    # upper bound lets it stop the index scan there.
+    batch = rows.filter(cached_at__lte=last_cached_at).exclude(
         cached_at=last_cached_at, pk__gt=last_pk
     )
     deleted, _ = batch.delete()
