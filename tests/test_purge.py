@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import connection, connections
@@ -268,10 +269,13 @@ def test_purge_invalid_batch_size_raises(batch_size: int) -> None:
 
 
 def test_purge_invalid_batch_size_setting_raises(settings: Any) -> None:
+    expired = create_postings(2, timezone.now() - timedelta(hours=30))
     settings.UPWORK_PURGE_BATCH_SIZE = 0
 
-    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+    with pytest.raises(ImproperlyConfigured, match="UPWORK_PURGE_BATCH_SIZE"):
         JobPosting.objects.purge_expired()
+
+    assert remaining_ids() == set(expired)
 
 
 def test_purge_keeps_row_refreshed_after_cutoff() -> None:
