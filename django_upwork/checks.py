@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,8 +11,10 @@ from urllib.parse import urlsplit
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from django_upwork import conf
+from django_upwork.exceptions import UpworkConfigurationError
 
 MAX_ALLOWED_AGE = timedelta(hours=24)
 
@@ -30,39 +33,49 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
                 )
             )
 
-    max_age = getattr(settings, "UPWORK_CACHE_MAX_AGE", conf.DEFAULT_CACHE_MAX_AGE)
-    if isinstance(max_age, (int, float)) and not isinstance(max_age, bool):
-        max_age = timedelta(seconds=max_age)
-    if not isinstance(max_age, timedelta) or not timedelta(0) < max_age <= MAX_ALLOWED_AGE:
+    max_age = _read(conf.cache_max_age, "E001", messages)
+    if max_age is not None and max_age > MAX_ALLOWED_AGE:
         messages.append(
             checks.Error(
-                f"UPWORK_CACHE_MAX_AGE is {max_age!r}; it must be a timedelta (or seconds) "
-                "greater than zero and at most 24 hours.",
+                f"UPWORK_CACHE_MAX_AGE is {max_age}, longer than 24 hours.",
                 hint="Upwork's terms forbid keeping API data longer than 24 hours; the "
                 "default is timedelta(hours=23).",
                 id="django_upwork.E001",
             )
         )
-
-    rate = getattr(settings, "UPWORK_RATE_LIMIT", conf.DEFAULT_RATE_LIMIT)
-    if isinstance(rate, bool) or not isinstance(rate, int) or rate < 0:
+    _read(conf.rate_limit, "E002", messages)
+    _read(conf.timeout, "E003", messages)
+    for getter in (
+        conf.purge_batch_size,
+        conf.rate_limit_max_wait,
+        conf.max_retries,
+        conf.retry_backoff,
+        conf.retry_max_time,
+        conf.tenant_id,
+        conf.connect_permission,
+    ):
+        _read(getter, "E008", messages)
+    interval = _read(conf.purge_interval, "E008", messages)
+    within_terms = max_age is not None and max_age <= MAX_ALLOWED_AGE
+    if within_terms and interval is not None and max_age + interval > MAX_ALLOWED_AGE:
         messages.append(
             checks.Error(
-                f"UPWORK_RATE_LIMIT is {rate!r}; it must be a whole number of requests per "
-                "minute (0 turns the limiter off).",
-                hint="Upwork allows 300 requests per minute per IP address.",
-                id="django_upwork.E002",
+                f"UPWORK_CACHE_MAX_AGE ({max_age}) plus UPWORK_PURGE_INTERVAL ({interval}) is "
+                "more than 24 hours, so a row can stay in the database longer than Upwork "
+                "allows before the purge deletes it.",
+                hint="Shorten one of them; the defaults are 23 hours and 1 hour.",
+                id="django_upwork.E010",
             )
         )
 
-    timeout = getattr(settings, "UPWORK_TIMEOUT", conf.DEFAULT_TIMEOUT)
-    if not _valid_timeout(timeout):
+    alias = conf.rate_limit_cache_alias()
+    if alias not in getattr(settings, "CACHES", {"default": {}}):
         messages.append(
             checks.Error(
-                f"UPWORK_TIMEOUT is {timeout!r}; it must be a positive number of seconds or a "
-                "(connect, read) pair of them.",
-                hint="The default is (5, 30).",
-                id="django_upwork.E003",
+                f"UPWORK_RATE_LIMIT_CACHE is {alias!r}, which is not a key of CACHES.",
+                hint="Name a cache from CACHES; the limiter is shared across processes only "
+                "through a cache they share, such as Redis or Memcached.",
+                id="django_upwork.E009",
             )
         )
 
@@ -70,34 +83,35 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
         "UPWORK_API_URL",
         "UPWORK_AUTHORIZE_URL",
         "UPWORK_TOKEN_URL",
-        "UPWORK_SITE_URL",
         "UPWORK_REDIRECT_URI",
     ):
         value = getattr(settings, name, None)
         if value is not None and not _is_http_url(value):
             messages.append(
-                checks.Error(
-                    f"{name} is {value!r}, which is not an http or https URL.",
-                    hint=f"Set {name} to an absolute URL such as 'https://example.com/…', or "
-                    "remove it to use the default.",
-                    id="django_upwork.E004",
-                )
+                _bad_url(name, value, "an absolute URL such as 'https://example.com/…'")
             )
+    site = getattr(settings, "UPWORK_SITE_URL", None)
+    if site is not None and not _is_site_url(site):
+        messages.append(
+            _bad_url(
+                "UPWORK_SITE_URL",
+                site,
+                "the site's scheme and host only, such as 'https://example.com'",
+            )
+        )
 
     success = getattr(settings, "UPWORK_SUCCESS_URL", None)
-    if success is not None and (
-        not isinstance(success, str) or not success.startswith("/") or success.startswith("//")
+    if success is not None and not (
+        isinstance(success, str) and is_safe_success_url(success, allowed_hosts=set())
     ):
-        parts = urlsplit(str(success))
-        if parts.hostname not in _plain_allowed_hosts():
-            messages.append(
-                checks.Error(
-                    f"UPWORK_SUCCESS_URL is {success!r}; it must be a path on this site such as "
-                    "'/admin/' or a URL on a host in ALLOWED_HOSTS.",
-                    hint="The callback redirects there; any other host would be an open redirect.",
-                    id="django_upwork.E005",
-                )
+        messages.append(
+            checks.Error(
+                f"UPWORK_SUCCESS_URL is {success!r}; it must be a path on this site such as "
+                "'/admin/' or a URL on a host in ALLOWED_HOSTS.",
+                hint="The callback redirects there; any other host would be an open redirect.",
+                id="django_upwork.E005",
             )
+        )
 
     if not getattr(settings, "USE_TZ", True):
         messages.append(
@@ -109,8 +123,20 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             )
         )
 
+    messages.extend(_check_unknown_settings())
     messages.extend(_check_encryption_keys())
     return messages
+
+
+def is_safe_success_url(url: str, allowed_hosts: set[str]) -> bool:
+    """Return whether ``url`` is a path on this site or a URL on an allowed host.
+
+    Hosts come from ``allowed_hosts`` plus the exact (not wildcard) names in ALLOWED_HOSTS.
+    """
+    hosts = allowed_hosts | {
+        host for host in getattr(settings, "ALLOWED_HOSTS", []) if host and host[0] not in ".*"
+    }
+    return url_has_allowed_host_and_scheme(url, allowed_hosts=hosts)
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -123,7 +149,7 @@ def check_token_encryption(
         checks.Warning(
             "Upwork OAuth tokens are stored in plain text.",
             hint="Set UPWORK_TOKEN_ENCRYPTION_KEY to a Fernet key to encrypt them at rest "
-            "(pip install 'django-upwork[encryption]').",
+            "(it needs the cryptography package).",
             id="django_upwork.W004",
         )
     ]
@@ -173,7 +199,7 @@ def _check_encryption_keys() -> list[Any]:
         return [
             checks.Error(
                 "UPWORK_TOKEN_ENCRYPTION_KEY is set but the cryptography package is missing.",
-                hint="pip install 'django-upwork[encryption]'",
+                hint="Install the cryptography package (the encryption extra of django-upwork).",
                 id="django_upwork.E006",
             )
         ]
@@ -193,12 +219,50 @@ def _check_encryption_keys() -> list[Any]:
     return []
 
 
-def _valid_timeout(value: Any) -> bool:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value > 0
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        return all(_valid_timeout(part) for part in value)
-    return False
+def _read(getter: Callable[[], Any], obj_id: str, messages: list[Any]) -> Any:
+    """Call a ``conf`` getter; on an invalid value, add an error and return ``None``."""
+    try:
+        return getter()
+    except UpworkConfigurationError as err:
+        messages.append(
+            checks.Error(
+                str(err),
+                hint="See the settings reference in the django-upwork docs.",
+                id=f"django_upwork.{obj_id}",
+            )
+        )
+        return None
+
+
+def _bad_url(name: str, value: Any, expected: str) -> checks.CheckMessage:
+    return checks.Error(
+        f"{name} is {value!r}, which is not {expected}.",
+        hint=f"Set {name} to {expected}, or remove it to use the default.",
+        id="django_upwork.E004",
+    )
+
+
+def _is_site_url(value: Any) -> bool:
+    if not _is_http_url(value):
+        return False
+    parts = urlsplit(value)
+    return parts.path in ("", "/") and not parts.query and not parts.fragment
+
+
+def _check_unknown_settings() -> list[Any]:
+    messages = []
+    for name in dir(settings):
+        if name.startswith("UPWORK_") and name not in conf.SETTING_NAMES:
+            suggestion = difflib.get_close_matches(name, conf.SETTING_NAMES, n=1)
+            hint = f"Did you mean {suggestion[0]}?" if suggestion else "Remove it."
+            messages.append(
+                checks.Warning(
+                    f"{name} is not a django-upwork setting, so it has no effect.",
+                    hint=hint,
+                    id="django_upwork.W006",
+                )
+            )
+    return messages
 
 
 def _is_http_url(value: Any) -> bool:
@@ -206,7 +270,3 @@ def _is_http_url(value: Any) -> bool:
         return False
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _plain_allowed_hosts() -> set[str]:
-    return {host for host in getattr(settings, "ALLOWED_HOSTS", []) if not host.startswith(".")}

@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings as django_settings
-from django.core.exceptions import ImproperlyConfigured
+
+from django_upwork.exceptions import UpworkConfigurationError
 
 DEFAULT_API_URL = "https://api.upwork.com/graphql"
 DEFAULT_AUTHORIZE_URL = "https://www.upwork.com/ab/account-security/oauth2/authorize"
@@ -30,8 +31,37 @@ DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
 DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
 DEFAULT_CONNECT_PERMISSION = "is_staff"
+DEFAULT_RETRY_BACKOFF = 1.0  # seconds before the first retry
+DEFAULT_PURGE_BATCH_SIZE = 5000  # rows deleted per transaction
 
 _UNSET = object()
+
+# Every setting the app reads; the system checks flag other UPWORK_ names as likely typos.
+SETTING_NAMES = (
+    "UPWORK_CLIENT_ID",
+    "UPWORK_CLIENT_SECRET",
+    "UPWORK_REDIRECT_URI",
+    "UPWORK_SITE_URL",
+    "UPWORK_SUCCESS_URL",
+    "UPWORK_API_URL",
+    "UPWORK_AUTHORIZE_URL",
+    "UPWORK_TOKEN_URL",
+    "UPWORK_JOB_URL_PREFIX",
+    "UPWORK_TENANT_ID",
+    "UPWORK_TIMEOUT",
+    "UPWORK_CACHE_MAX_AGE",
+    "UPWORK_RATE_LIMIT",
+    "UPWORK_RATE_LIMIT_MAX_WAIT",
+    "UPWORK_RATE_LIMIT_KEY",
+    "UPWORK_RATE_LIMIT_CACHE",
+    "UPWORK_MAX_RETRIES",
+    "UPWORK_RETRY_MAX_TIME",
+    "UPWORK_RETRY_BACKOFF",
+    "UPWORK_PURGE_INTERVAL",
+    "UPWORK_PURGE_BATCH_SIZE",
+    "UPWORK_CONNECT_PERMISSION",
+    "UPWORK_TOKEN_ENCRYPTION_KEY",
+)
 
 
 def _get(name: str, default: Any = None) -> Any:
@@ -46,10 +76,10 @@ def _get_secret(name: str) -> str:
 
 
 def client_id() -> str:
-    """Return the OAuth2 client id, or raise ``ImproperlyConfigured`` when it is missing."""
+    """Return the OAuth2 client id, or raise ``UpworkConfigurationError`` when it is missing."""
     value = _get_secret("UPWORK_CLIENT_ID")
     if not value:
-        raise ImproperlyConfigured(
+        raise UpworkConfigurationError(
             "UPWORK_CLIENT_ID is not set. Add it to your Django settings or set the "
             "UPWORK_CLIENT_ID environment variable to the key from Upwork's API Center."
         )
@@ -57,10 +87,10 @@ def client_id() -> str:
 
 
 def client_secret() -> str:
-    """Return the OAuth2 client secret, or raise ``ImproperlyConfigured`` when it is missing."""
+    """Return the OAuth2 client secret, or raise ``UpworkConfigurationError`` when it is missing."""
     value = _get_secret("UPWORK_CLIENT_SECRET")
     if not value:
-        raise ImproperlyConfigured(
+        raise UpworkConfigurationError(
             "UPWORK_CLIENT_SECRET is not set. Add it to your Django settings or set the "
             "UPWORK_CLIENT_SECRET environment variable to the secret from Upwork's API Center."
         )
@@ -103,32 +133,38 @@ def job_url_prefix() -> str:
 
 def tenant_id() -> str | None:
     value = _get("UPWORK_TENANT_ID")
-    return str(value) if value else None
+    if value in (None, ""):
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise UpworkConfigurationError(
+            f"UPWORK_TENANT_ID must be the organization id as a string, got {value!r}."
+        )
+    return str(value)
 
 
 def timeout() -> tuple[float, float]:
     """Return the (connect, read) timeout in seconds; a single number sets both."""
     value = _get("UPWORK_TIMEOUT", DEFAULT_TIMEOUT)
-    if isinstance(value, (int, float)):
-        return (float(value), float(value))
-    connect, read = value
-    return (float(connect), float(read))
+    parts = value if isinstance(value, (tuple, list)) else (value, value)
+    if len(parts) != 2 or not all(_is_number(part) and part > 0 for part in parts):
+        raise UpworkConfigurationError(
+            f"UPWORK_TIMEOUT must be a number of seconds above 0 or a (connect, read) pair of "
+            f"them, such as (5, 30); got {value!r}."
+        )
+    return (float(parts[0]), float(parts[1]))
 
 
 def cache_max_age() -> timedelta:
-    value = _get("UPWORK_CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE)
-    if isinstance(value, (int, float)):
-        return timedelta(seconds=value)
-    return value
+    return _duration("UPWORK_CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE)
 
 
 def rate_limit() -> int:
     """Return the number of requests allowed per minute; 0 turns the limiter off."""
-    return int(_get("UPWORK_RATE_LIMIT", DEFAULT_RATE_LIMIT))
+    return _whole_number("UPWORK_RATE_LIMIT", DEFAULT_RATE_LIMIT, minimum=0)
 
 
 def rate_limit_max_wait() -> float:
-    return float(_get("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT))
+    return _seconds("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT)
 
 
 def rate_limit_key() -> str:
@@ -141,33 +177,41 @@ def rate_limit_cache_alias() -> str:
 
 
 def max_retries() -> int:
-    return int(_get("UPWORK_MAX_RETRIES", DEFAULT_MAX_RETRIES))
+    return _whole_number("UPWORK_MAX_RETRIES", DEFAULT_MAX_RETRIES, minimum=0)
 
 
 def retry_max_time() -> float:
-    return float(_get("UPWORK_RETRY_MAX_TIME", DEFAULT_RETRY_MAX_TIME))
+    return _seconds("UPWORK_RETRY_MAX_TIME", DEFAULT_RETRY_MAX_TIME)
 
 
 def retry_backoff() -> float:
     """Return the first retry delay in seconds; later ones double, with jitter."""
-    return float(_get("UPWORK_RETRY_BACKOFF", 1.0))
+    return _seconds("UPWORK_RETRY_BACKOFF", DEFAULT_RETRY_BACKOFF)
 
 
 def purge_interval() -> timedelta:
-    value = _get("UPWORK_PURGE_INTERVAL", DEFAULT_PURGE_INTERVAL)
-    if isinstance(value, (int, float)):
-        return timedelta(seconds=value)
-    return value
+    return _duration("UPWORK_PURGE_INTERVAL", DEFAULT_PURGE_INTERVAL)
 
 
 def purge_batch_size() -> int:
-    return int(_get("UPWORK_PURGE_BATCH_SIZE", 5000))
+    return _whole_number("UPWORK_PURGE_BATCH_SIZE", DEFAULT_PURGE_BATCH_SIZE, minimum=1)
 
 
 def connect_permission() -> str:
-    """Return what a user needs to start a connection: ``is_staff``, ``is_superuser``
-    or a permission name such as ``django_upwork.change_oauthtoken``."""
-    return str(_get("UPWORK_CONNECT_PERMISSION", DEFAULT_CONNECT_PERMISSION))
+    """Return what a user needs to start a connection.
+
+    That is ``is_staff``, ``is_superuser`` or a permission name such as
+    ``django_upwork.change_oauthtoken``.
+    """
+    value = _get("UPWORK_CONNECT_PERMISSION", DEFAULT_CONNECT_PERMISSION)
+    if not isinstance(value, str) or (
+        value not in ("is_staff", "is_superuser") and value.count(".") != 1
+    ):
+        raise UpworkConfigurationError(
+            "UPWORK_CONNECT_PERMISSION must be 'is_staff', 'is_superuser' or a permission "
+            f"name such as 'django_upwork.change_oauthtoken'; got {value!r}."
+        )
+    return value
 
 
 def token_encryption_keys() -> list[str]:
@@ -178,6 +222,39 @@ def token_encryption_keys() -> list[str]:
     if isinstance(value, str):
         return [key.strip() for key in value.split(",") if key.strip()]
     return [str(key) for key in value]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _duration(name: str, default: timedelta) -> timedelta:
+    value = _get(name, default)
+    duration = timedelta(seconds=value) if _is_number(value) else value
+    if not isinstance(duration, timedelta) or duration <= timedelta(0):
+        raise UpworkConfigurationError(
+            f"{name} must be a timedelta or a number of seconds above 0, such as "
+            f"timedelta(hours=1); got {value!r}."
+        )
+    return duration
+
+
+def _seconds(name: str, default: float) -> float:
+    value = _get(name, default)
+    if not _is_number(value) or value < 0:
+        raise UpworkConfigurationError(
+            f"{name} must be a number of seconds of 0 or more; got {value!r}."
+        )
+    return float(value)
+
+
+def _whole_number(name: str, default: int, *, minimum: int) -> int:
+    value = _get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise UpworkConfigurationError(
+            f"{name} must be a whole number of {minimum} or more; got {value!r}."
+        )
+    return value
 
 
 def user_agent() -> str:

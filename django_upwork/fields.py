@@ -23,7 +23,7 @@ def _fernet() -> Any | None:
     except ImportError as err:  # pragma: no cover - depends on the installed extras
         raise UpworkConfigurationError(
             "UPWORK_TOKEN_ENCRYPTION_KEY is set but the cryptography package is missing. "
-            "Install it with: pip install 'django-upwork[encryption]'."
+            "Install the cryptography package (the encryption extra of django-upwork)."
         ) from err
     try:
         return MultiFernet([Fernet(key) for key in keys])

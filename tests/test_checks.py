@@ -31,6 +31,23 @@ def test_defaults_are_clean(settings):
         ("UPWORK_SITE_URL", "example.com", "django_upwork.E004"),
         ("UPWORK_SUCCESS_URL", "https://evil.example/", "django_upwork.E005"),
         ("UPWORK_SUCCESS_URL", "//evil.example/", "django_upwork.E005"),
+        ("UPWORK_SUCCESS_URL", "/\\evil.example/", "django_upwork.E005"),
+        ("UPWORK_SUCCESS_URL", "javascript:alert(1)", "django_upwork.E005"),
+        ("UPWORK_SITE_URL", "https://example.com/sub/", "django_upwork.E004"),
+        ("UPWORK_SITE_URL", "https://example.com?x=1", "django_upwork.E004"),
+        ("UPWORK_PURGE_INTERVAL", "1h", "django_upwork.E008"),
+        ("UPWORK_PURGE_INTERVAL", 0, "django_upwork.E008"),
+        ("UPWORK_PURGE_INTERVAL", timedelta(hours=-1), "django_upwork.E008"),
+        ("UPWORK_PURGE_INTERVAL", timedelta(hours=2), "django_upwork.E010"),
+        ("UPWORK_PURGE_BATCH_SIZE", 0, "django_upwork.E008"),
+        ("UPWORK_RATE_LIMIT_MAX_WAIT", -1, "django_upwork.E008"),
+        ("UPWORK_RATE_LIMIT_MAX_WAIT", "30", "django_upwork.E008"),
+        ("UPWORK_MAX_RETRIES", -1, "django_upwork.E008"),
+        ("UPWORK_RETRY_BACKOFF", -0.5, "django_upwork.E008"),
+        ("UPWORK_TENANT_ID", 5.5, "django_upwork.E008"),
+        ("UPWORK_CONNECT_PERMISSION", "is_stafff", "django_upwork.E008"),
+        ("UPWORK_RATE_LIMIT_CACHE", "redis", "django_upwork.E009"),
+        ("UPWORK_RATE_LIMT", 100, "django_upwork.W006"),
         ("UPWORK_TOKEN_ENCRYPTION_KEY", "not-a-key", "django_upwork.E007"),
         ("USE_TZ", False, "django_upwork.W003"),
     ],
@@ -63,6 +80,21 @@ def test_credentials_from_environment(settings, monkeypatch):
     from django_upwork import conf
 
     assert conf.client_id() == "from-env"
+    assert ids(check_settings()) == []
+
+
+def test_misspelled_setting_gets_suggestion(settings):
+    settings.UPWORK_RATE_LIMT = 100
+
+    (message,) = check_settings()
+
+    assert message.hint == "Did you mean UPWORK_RATE_LIMIT?"
+
+
+def test_purge_interval_and_max_age_within_a_day(settings):
+    settings.UPWORK_CACHE_MAX_AGE = timedelta(hours=20)
+    settings.UPWORK_PURGE_INTERVAL = timedelta(hours=4)
+
     assert ids(check_settings()) == []
 
 

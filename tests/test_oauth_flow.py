@@ -63,8 +63,18 @@ def test_success_url_redirect(staff_client, emulator, settings):
     assert response["Location"] == "/admin/"
 
 
+def test_success_url_on_allowed_host(staff_client, emulator, settings):
+    settings.UPWORK_SUCCESS_URL = "http://localhost/done/"
+
+    response = staff_client.get(f"{CALLBACK}?{approve(start(staff_client))}")
+
+    assert response.status_code == 302
+    assert response["Location"] == "http://localhost/done/"
+
+
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+    "target",
+    ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example/"],
 )
 def test_success_url_never_redirects_off_site(staff_client, emulator, settings, target):
     settings.UPWORK_SUCCESS_URL = target

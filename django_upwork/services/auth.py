@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
@@ -152,13 +153,18 @@ def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthTo
 
 
 def success_url(request: HttpRequest) -> str | None:
-    """Return ``UPWORK_SUCCESS_URL`` when it is a relative path or on this site's host."""
+    """Return ``UPWORK_SUCCESS_URL`` when it is a path on this site or on an allowed host.
+
+    Allowed hosts are the request's own and the exact names in ``ALLOWED_HOSTS``; wildcard
+    entries such as ``.example.com`` do not count, so they never open a redirect.
+    """
     url = conf.success_url()
     if not url:
         return None
-    if url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    hosts = {request.get_host()} | {
+        host for host in settings.ALLOWED_HOSTS if host and host[0] not in ".*"
+    }
+    if url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure()):
         return url
     logger.warning(
         "UPWORK_SUCCESS_URL %r points to another host; showing the default page instead.", url
