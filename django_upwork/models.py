@@ -240,14 +240,18 @@ class OAuthToken(models.Model):
 
     @property
     def status(self) -> str:
+        """Return ``connected`` or ``expired`` from the expiry columns alone.
+
+        The token columns are not read, so the status shows even when they cannot be
+        decrypted. A connection without a refresh token has no ``refresh_expires_at``.
+        """
         if self.needs_reauthorization:
             return str(ConnectionStatus.EXPIRED)
         now = timezone.now()
-        if self.expires_at <= now:
-            if not self.refresh_token:
-                return str(ConnectionStatus.EXPIRED)
-            if self.refresh_expires_at is not None and self.refresh_expires_at <= now:
-                return str(ConnectionStatus.EXPIRED)
+        if self.expires_at <= now and (
+            self.refresh_expires_at is None or self.refresh_expires_at <= now
+        ):
+            return str(ConnectionStatus.EXPIRED)
         return str(ConnectionStatus.CONNECTED)
 
     def is_access_token_expired(self, margin: timedelta = timedelta(0)) -> bool:

@@ -90,3 +90,37 @@ def test_missing_key_for_encrypted_rows(settings):
 
     with pytest.raises(UpworkConfigurationError, match="not set"):
         OAuthToken.objects.get()
+
+
+def test_status_reads_survive_a_wrong_key(settings, staff_client):
+    from django.core.management import call_command
+
+    from django_upwork import services
+
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    token = make_token()
+    OAuthToken.objects.filter(pk=token.pk).update(refresh_expires_at=token.expires_at)
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+    assert services.get_auth_status() == "connected"
+    assert staff_client.get("/admin/django_upwork/oauthtoken/").status_code == 200
+    page = staff_client.get(f"/admin/django_upwork/oauthtoken/{token.pk}/change/")
+    assert page.status_code == 200
+    call_command("upwork_status")
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_TOKEN_ENCRYPTION_KEY"):
+        services.get_access_token()
+
+
+def test_forced_refresh_encrypts_plain_tokens(connected, settings):
+    from django_upwork import services
+
+    assert not stored_columns()[0].startswith(ENCRYPTED_PREFIX)
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+    token = services.refresh_access_token(force=True)
+
+    access, refresh = stored_columns()
+    assert access.startswith(ENCRYPTED_PREFIX)
+    assert refresh.startswith(ENCRYPTED_PREFIX)
+    assert token.access_token != connected.access_token
+    assert OAuthToken.objects.get().access_token == token.access_token

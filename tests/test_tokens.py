@@ -273,3 +273,12 @@ def test_no_secret_in_logs_or_errors(staff_client, emulator, caplog):
     assert len(caplog.records) > 5
     for secret in secrets:
         assert secret not in captured
+
+
+def test_refresh_without_force_keeps_live_token(connected, emulator):
+    assert services.refresh_access_token().access_token == connected.access_token
+    assert emulator.stats()["token_refreshes"] == 0
+
+    services.refresh_access_token(force=True)
+
+    assert emulator.stats()["token_refreshes"] == 1

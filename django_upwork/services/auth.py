@@ -38,6 +38,7 @@ EXPIRY_SAFETY_MARGIN = timedelta(seconds=60)
 REFRESH_MARGIN = timedelta(minutes=5)
 REFRESH_TOKEN_LIFETIME = timedelta(days=14)
 DEFAULT_EXPIRES_IN = 3600  # seconds assumed when Upwork sends no expires_in
+TOKEN_FIELDS = ("access_token", "refresh_token")
 
 
 def user_can_connect(user: AbstractBaseUser | AnonymousUser | None) -> bool:
@@ -174,13 +175,21 @@ def success_url(request: HttpRequest) -> str | None:
 
 def get_auth_status() -> str:
     """Return ``"connected"``, ``"disconnected"`` or ``"expired"`` for the site's connection."""
-    token = OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).first()
+    token = get_connection()
     if token is None:
         return str(ConnectionStatus.DISCONNECTED)
     return token.status
 
 
 def get_connection() -> OAuthToken | None:
+    """Return the site's connection for display, with the token columns left unread.
+
+    Reading ``access_token`` or ``refresh_token`` on the result loads and decrypts them.
+    """
+    return OAuthToken.objects.defer(*TOKEN_FIELDS).filter(key=OAuthToken.DEFAULT_KEY).first()
+
+
+def _load_token() -> OAuthToken | None:
     return OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).first()
 
 
@@ -194,7 +203,7 @@ def disconnect() -> bool:
 
 def get_access_token() -> str:
     """Return a live access token, refreshing it first when it is about to expire."""
-    token = get_connection()
+    token = _load_token()
     if token is None:
         raise NotConnected(
             "No Upwork account is connected. A staff user must connect one through the "
@@ -210,11 +219,16 @@ def get_access_token() -> str:
     return refresh_access_token(stale_access_token=token.access_token).access_token
 
 
-def refresh_access_token(stale_access_token: str | None = None) -> OAuthToken:
+def refresh_access_token(
+    stale_access_token: str | None = None, *, force: bool = False
+) -> OAuthToken:
     """Refresh the access token under a row lock so that concurrent callers refresh once.
 
-    A caller that passes the ``stale_access_token`` it saw gets the stored token without a
-    request when another process has replaced it meanwhile. When Upwork rejects the refresh
+    Without arguments the token is refreshed only when it expires within five minutes;
+    ``force`` refreshes it in any case, for example to rewrite the stored tokens after
+    ``UPWORK_TOKEN_ENCRYPTION_KEY`` changed. A caller that passes the ``stale_access_token``
+    it saw gets the stored token without a request when another process has replaced it
+    meanwhile. When Upwork rejects the refresh
     token, the connection is marked as needing reauthorization (old values kept) and
     :class:`ReauthorizationRequired` is raised. A transient failure changes nothing stored.
     """
@@ -228,7 +242,11 @@ def refresh_access_token(stale_access_token: str | None = None) -> OAuthToken:
             )
         if stale_access_token is not None and row.access_token != stale_access_token:
             return row
-        if stale_access_token is None and not row.is_access_token_expired(REFRESH_MARGIN):
+        if (
+            stale_access_token is None
+            and not force
+            and not row.is_access_token_expired(REFRESH_MARGIN)
+        ):
             return row
         used_refresh_token = row.refresh_token
         if not used_refresh_token:
@@ -249,7 +267,7 @@ def refresh_access_token(stale_access_token: str | None = None) -> OAuthToken:
 
     # Without row locks (SQLite), another process may have rotated the refresh token while
     # this one used the old value, so a rejection only counts if the row still holds it.
-    current = get_connection()
+    current = _load_token()
     if current is not None and current.refresh_token != used_refresh_token:
         logger.info("The Upwork token was refreshed by another process; using that one.")
         return current
@@ -282,6 +300,9 @@ def _apply_token(
     elif previous_refresh_token:
         # Upwork may omit the refresh token; the previous one stays valid then.
         row.refresh_token = previous_refresh_token
+    else:
+        row.refresh_token = ""
+        row.refresh_expires_at = None
     row.token_type = str(token.get("token_type") or "Bearer")
     row.expires_at = now + timedelta(seconds=max(seconds, 0)) - EXPIRY_SAFETY_MARGIN
     scope = token.get("scope")
