@@ -252,3 +252,28 @@ def test_local_wait_limit_does_not_block_others(connected, emulator, settings):
 
     assert raised.value.status is None
     assert cache.get("django_upwork:ratelimit:default:blocked_until") is None
+
+
+def test_connection_error_names_the_cause(connected, settings):
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    # Nothing listens on the port any more, so the connection is refused.
+    settings.UPWORK_API_URL = f"http://127.0.0.1:{port}/graphql"
+    settings.UPWORK_MAX_RETRIES = 0
+
+    with pytest.raises(UpworkConnectionError, match="Connection refused"):
+        services.search_job_postings()
+
+
+def test_timeout_message_names_both_limits(seeded, emulator, settings):
+    settings.UPWORK_TIMEOUT = (1.0, 0.5)
+    settings.UPWORK_MAX_RETRIES = 0
+    emulator.inject_fault("graphql", "slow", delay_seconds=2)
+
+    with pytest.raises(UpworkTimeout) as raised:
+        services.search_job_postings(NEXT_PAGE)
+
+    assert "connect 1 s, read 0.5 s" in str(raised.value)

@@ -282,3 +282,18 @@ def test_refresh_without_force_keeps_live_token(connected, emulator):
     services.refresh_access_token(force=True)
 
     assert emulator.stats()["token_refreshes"] == 1
+
+
+def test_token_endpoint_429_changes_nothing(connected, emulator):
+    from django_upwork.exceptions import RateLimited
+
+    expire(connected)
+    before = OAuthToken.objects.values().get()
+    emulator.inject_fault("token", "http_429", retry_after=5)
+
+    with pytest.raises(RateLimited, match="try again after 5 s") as raised:
+        services.get_access_token()
+
+    assert raised.value.retry_after == 5
+    assert raised.value.retryable
+    assert OAuthToken.objects.values().get() == before

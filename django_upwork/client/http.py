@@ -133,15 +133,39 @@ class GraphQLClient:
             )
         except requests.Timeout as err:
             raise UpworkTimeout(
-                f"Upwork did not respond within UPWORK_TIMEOUT {conf.timeout()} seconds.",
+                f"Upwork did not respond in time (UPWORK_TIMEOUT: {describe_timeout()}).",
                 operation=operation,
             ) from err
         except requests.ConnectionError as err:
             raise UpworkConnectionError(
-                f"Could not connect to Upwork at {conf.api_url()}: {type(err).__name__}.",
+                f"Could not connect to Upwork at {conf.api_url()}: {connection_failure(err)}.",
                 operation=operation,
             ) from err
         return parse_graphql_response(response, operation)
+
+
+def describe_timeout() -> str:
+    """Return ``UPWORK_TIMEOUT`` in words, such as ``connect 5 s, read 30 s``."""
+    connect, read = conf.timeout()
+    return f"connect {connect:g} s, read {read:g} s"
+
+
+def connection_failure(err: requests.ConnectionError) -> str:
+    """Return the innermost cause of a connection error, such as ``Connection refused``."""
+    cause: BaseException = err
+    while True:
+        reason = getattr(cause, "reason", None)
+        if isinstance(reason, BaseException) and reason is not cause:
+            cause = reason
+            continue
+        inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        if inner is None or inner is cause:
+            break
+        cause = inner
+    text = str(cause)
+    # urllib3 prefixes the cause with the connection object's repr, which says nothing.
+    text = re.sub(r"^<[^>]+>:\s*", "", text)
+    return (text or type(cause).__name__)[:200]
 
 
 def parse_graphql_response(response: requests.Response, operation: str) -> GraphQLResult:
@@ -153,7 +177,7 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
     evidence: dict[str, Any] = {"status": status, "request_id": request_id, "operation": operation}
 
     if status == 429:
-        retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
         raise RateLimited(
             f"Upwork returned 429 Too Many Requests; retry after {retry_after:g} s. "
             "Lower UPWORK_RATE_LIMIT if this repeats.",
@@ -173,7 +197,7 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
         raise ServerError(f"Upwork returned HTTP {status}.", **evidence)
     if "html" in content_type.lower() or text.lstrip()[:1] == "<":
         raise BotCheckPage(
-            f"Upwork returned with an HTML page (HTTP {status}) instead of JSON, such as a "
+            f"Upwork returned an HTML page (HTTP {status}) instead of JSON, such as a "
             "bot check; try again later or from another server address.",
             **evidence,
         )
@@ -188,7 +212,7 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
             **evidence,
         ) from err
     if not isinstance(payload, dict):
-        raise InvalidResponse("Upwork returned with JSON that is not an object.", **evidence)
+        raise InvalidResponse("Upwork returned JSON that is not an object.", **evidence)
 
     errors = payload.get("errors") or []
     data = payload.get("data")
@@ -210,7 +234,7 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
     if errors and not data:
         raise _graphql_error(errors, evidence)
     if not isinstance(data, dict):
-        raise InvalidResponse("Upwork returned without a 'data' object.", **evidence)
+        raise InvalidResponse("Upwork returned a response without a 'data' object.", **evidence)
     if errors:
         logger.warning(
             "Upwork %s returned partial data with %d errors: %s",
@@ -241,9 +265,7 @@ def _graphql_error(errors: list[dict[str, Any]], evidence: dict[str, Any]) -> Up
         )
     if _NOT_FOUND.search(message):
         return NotFound(f"Upwork did not find the object: {message}", **evidence)
-    return GraphQLError(
-        f"Upwork returned with a GraphQL error: {message}", errors=errors, **evidence
-    )
+    return GraphQLError(f"Upwork returned a GraphQL error: {message}", errors=errors, **evidence)
 
 
 def _first_message(errors: list[Any]) -> str | None:
@@ -253,7 +275,7 @@ def _first_message(errors: list[Any]) -> str | None:
     return None
 
 
-def _parse_retry_after(value: str | None) -> float:
+def parse_retry_after(value: str | None) -> float:
     if value:
         try:
             return max(float(value), 0.0)

@@ -18,12 +18,18 @@ from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
 from django_upwork import conf
-from django_upwork.client.http import build_session
+from django_upwork.client.http import (
+    build_session,
+    connection_failure,
+    describe_timeout,
+    parse_retry_after,
+)
 from django_upwork.client.ratelimit import RateLimiter
 from django_upwork.exceptions import (
     AuthenticationError,
     BotCheckPage,
     InvalidResponse,
+    RateLimited,
     ReauthorizationRequired,
     ServerError,
     UpworkConnectionError,
@@ -109,11 +115,20 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     evidence: dict[str, Any] = {"status": status, "operation": "token"}
     content_type = response.headers.get("Content-Type", "").lower()
     text = response.text
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        RateLimiter.from_settings().block(retry_after)
+        raise RateLimited(
+            f"Upwork's token endpoint returned 429 Too Many Requests; try again after "
+            f"{retry_after:g} s. Nothing stored was changed.",
+            retry_after=retry_after,
+            **evidence,
+        )
     if status >= 500 and not content_type.startswith("application/json"):
         raise ServerError(f"Upwork's token endpoint returned HTTP {status}.", **evidence)
     if "html" in content_type or text.lstrip()[:1] == "<":
         raise BotCheckPage(
-            f"Upwork's token endpoint returned with an HTML page (HTTP {status}) instead of "
+            f"Upwork's token endpoint returned an HTML page (HTTP {status}) instead of "
             "JSON, such as a bot check; try again later or from another server address.",
             **evidence,
         )
@@ -182,13 +197,14 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
         ) from None
     except requests.Timeout as err:
         raise UpworkTimeout(
-            f"Upwork's token endpoint did not respond within {conf.timeout()} seconds.",
+            f"Upwork's token endpoint did not respond in time (UPWORK_TIMEOUT: "
+            f"{describe_timeout()}).",
             operation=f"token:{grant}",
         ) from err
     except requests.ConnectionError as err:
         raise UpworkConnectionError(
             f"Could not connect to Upwork's token endpoint at {conf.token_url()}: "
-            f"{type(err).__name__}.",
+            f"{connection_failure(err)}.",
             operation=f"token:{grant}",
         ) from err
     except ValueError as err:
