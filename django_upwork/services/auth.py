@@ -114,24 +114,31 @@ def complete_authorization(request: HttpRequest) -> OAuthToken:
     request.session[SESSION_KEY] = pending
     if entry is None:
         raise InvalidOAuthState(
-            "The connection request is unknown or was already used. Start the connection again."
+            "The connection request is unknown or was already used, or the session changed. "
+            f"Start the connection again at {_authorize_path()}."
         )
     if time.time() - entry.get("created", 0) >= STATE_MAX_AGE:
-        raise InvalidOAuthState("The connection request expired. Start the connection again.")
+        raise InvalidOAuthState(
+            f"The connection request expired. Start the connection again at {_authorize_path()}."
+        )
     if entry.get("user") != _user_key(request):
         raise InvalidOAuthState(
-            "The connection was started by another user. Start the connection again."
+            "The connection was started by another user. Start the connection again at "
+            f"{_authorize_path()}."
         )
     error = request.GET.get("error")
     if error:
         logger.info("Upwork authorization was declined: %s.", error)
         raise AuthorizationDenied(
-            "Access to the Upwork account was not granted. Start the connection again to retry.",
+            "Access to the Upwork account was not granted. To retry, start the connection again "
+            f"at {_authorize_path()}.",
             error=error,
         )
     code = request.GET.get("code")
     if not code:
-        raise InvalidOAuthState("Upwork's redirect has no authorization code. Start again.")
+        raise InvalidOAuthState(
+            f"Upwork's redirect has no authorization code. Start again at {_authorize_path()}."
+        )
     return exchange_auth_code(code, redirect_uri=entry["redirect_uri"])
 
 
@@ -307,6 +314,10 @@ def _apply_token(
     row.expires_at = now + timedelta(seconds=max(seconds, 0)) - EXPIRY_SAFETY_MARGIN
     scope = token.get("scope")
     row.scope = " ".join(scope) if isinstance(scope, (list, tuple)) else str(scope or "")
+
+
+def _authorize_path() -> str:
+    return reverse("django_upwork:authorize")
 
 
 def _user_key(request: HttpRequest) -> str | None:

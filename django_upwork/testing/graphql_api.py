@@ -16,6 +16,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+try:
+    import graphql  # noqa: F401 - checked first for a clear error
+except ImportError as err:  # pragma: no cover - depends on the installed extras
+    raise ImportError(
+        "The Upwork emulator needs graphql-core to validate queries. Install it with "
+        "'pip install graphql-core' (the emulator extra of django-upwork)."
+    ) from err
+
 from graphql import (
     DocumentNode,
     ExecutionResult,
