@@ -239,13 +239,17 @@ def purge_section(results: list[dict[str, Any]]) -> list[str]:
         "## Purging expired postings",
         "",
         "Each run loads N expired rows plus 1,000 fresh ones, then deletes the expired ones "
-        "with `JobPosting.objects.purge_expired()` (batches of `UPWORK_PURGE_BATCH_SIZE`, "
-        "5000 rows, each its own transaction), with `JobPosting.objects.expired().delete()` "
-        "(one statement, since nothing listens to delete signals), or with one raw "
-        "`DELETE … WHERE cached_at <= %s`, the baseline. The longest transaction is how long "
-        "a purge holds row locks, or on SQLite the write lock on the whole database, at a "
-        "stretch. Peak memory is Python's (tracemalloc), measured in a separate run at the "
-        "smallest N.",
+        "in one of three ways:",
+        "",
+        "- `JobPosting.objects.purge_expired()`, in batches of `UPWORK_PURGE_BATCH_SIZE` "
+        "(5000 rows), each in its own transaction,",
+        "- `JobPosting.objects.expired().delete()`, one statement because nothing listens to "
+        "delete signals,",
+        "- one raw `DELETE … WHERE cached_at <= %s`, the baseline.",
+        "",
+        "The longest transaction is how long a purge holds row locks at a stretch, or on "
+        "SQLite the write lock on the whole database. Peak memory is what Python allocated "
+        "(tracemalloc), measured in a separate run at the smallest N.",
         "",
     ]
     rows = []

@@ -81,6 +81,12 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the raw results to this JSON file")
     parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="JSON",
+        help="write the page and the plot from a file that --json wrote, running nothing",
+    )
+    parser.add_argument(
         "--no-rate-limit",
         action="store_true",
         help="skip the rate-limit benchmark, which takes 70 s (20 s with --quick)",
@@ -194,9 +200,10 @@ def notes_for(
     notes = [
         "Runs with a million rows are single runs, because each one first loads its rows "
         "again; their spread is not measured.",
-        "`purge_expired()` costs more in total than one DELETE because it sends one "
-        "statement and one commit per batch, but no transaction of it lasts longer than one "
-        "batch, while the single DELETE holds its locks until the end. On SQLite that lock "
+        "`purge_expired()` costs more in total than one DELETE: per batch it sends two "
+        "statements (finding the batch's last row, then deleting up to it) and one commit. "
+        "But no transaction of it lasts longer than one batch, while the single DELETE "
+        "holds its locks until the end. On SQLite that lock "
         "is the database's write lock, so every writer, a search that caches results "
         "included, waits for the whole single DELETE.",
         "The time to load the rows before each purge is not counted.",
@@ -220,18 +227,42 @@ def notes_for(
         notes.append(
             f"The emulator counted {rate_limit['max_requests_per_60s']} requests in one "
             f"60-second window against a limit of {limit}. The limiter starts each request "
-            f"60 s after the start of the request {limit} places earlier, but the emulator, "
-            "like Upwork, counts arrivals. When the earlier request took longer to arrive "
-            "than the later one, both land within 60 s, so the limiter needs a margin for "
-            "that delay."
+            f"60 s after the start of the request {limit} places earlier, but the emulator "
+            "counts requests when they arrive. When the earlier request took longer to "
+            "arrive than the later one, both land within 60 s, so the limiter needs a margin "
+            "for that delay."
         )
     if sizes is QUICK:
         notes.insert(0, "This page comes from `--quick`, with smaller sizes than a full run.")
     return notes
 
 
+def write_page(run: dict[str, Any], output: Path) -> Path:
+    """Write the Markdown page and its plot from the results of one run."""
+    sizes = QUICK if run["quick"] else FULL
+    command = "python bench/run.py" + (" --quick" if run["quick"] else "")
+    if run["databases"] != list(DATABASES):
+        command += f" --databases {','.join(run['databases'])}"
+    report.plot(run["results"], output.parent / IMAGE)
+    output.write_text(
+        report.render(
+            run["results"],
+            run["rate_limit"],
+            run["machine"],
+            command,
+            IMAGE.as_posix(),
+            notes_for(run["results"], run["rate_limit"], sizes),
+        )
+    )
+    return output
+
+
 def main() -> int:
     options = parse_arguments()
+    if options.from_json:
+        output = write_page(json.loads(options.from_json.read_text()), options.output)
+        print(f"==> Wrote {output} from {options.from_json}", flush=True)
+        return 0
     sizes = QUICK if options.quick else FULL
     # On SIGTERM or SIGHUP, unwind through the finally blocks so that the servers stop.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -280,28 +311,16 @@ def main() -> int:
                 processes=RATE_LIMIT_PROCESSES,
             )
 
-        machine = machine_description(postgres)
-        command = "python bench/run.py" + (" --quick" if options.quick else "")
-        if options.databases != list(DATABASES):
-            command += f" --databases {','.join(options.databases)}"
-        output: Path = options.output
-        report.plot(results, output.parent / IMAGE)
-        output.write_text(
-            report.render(
-                results,
-                rate_limit,
-                machine,
-                command,
-                IMAGE.as_posix(),
-                notes_for(results, rate_limit, sizes),
-            )
-        )
+        run = {
+            "machine": machine_description(postgres),
+            "quick": options.quick,
+            "databases": options.databases,
+            "results": results,
+            "rate_limit": rate_limit,
+        }
         if options.json:
-            options.json.write_text(
-                json.dumps(
-                    {"machine": machine, "results": results, "rate_limit": rate_limit}, indent=2
-                )
-            )
+            options.json.write_text(json.dumps(run, indent=2))
+        output = write_page(run, options.output)
         print(f"==> Wrote {output} in {time.monotonic() - started:.0f} s", flush=True)
         return 0
     finally:

@@ -197,7 +197,7 @@ def test_purge_within_sqlite_variable_limit() -> None:
     create_postings(1200, timezone.now() - timedelta(hours=30))
     connection.ensure_connection()
     sqlite_connection = connection.connection
-    # SQLite before 3.32 allows 999 variables in a statement, fewer than one batch has rows.
+    # SQLite before 3.32 allows 999 variables in a statement, fewer than 1000 batch ids need.
     previous = sqlite_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     try:
         deleted = JobPosting.objects.purge_expired(batch_size=1000)
