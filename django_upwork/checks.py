@@ -174,13 +174,13 @@ def check_purge_schedule(
         from django_celery_beat.models import PeriodicTask
 
         try:
-            if PeriodicTask.objects.filter(task=PURGE_TASK_NAME).exists():
+            if PeriodicTask.objects.filter(task=PURGE_TASK_NAME, enabled=True).exists():
                 return []
         except DatabaseError:
             return []  # before migrations have run
     return [
         checks.Warning(
-            f"No Celery beat schedule runs {PURGE_TASK_NAME}, so cached postings are only "
+            f"No enabled Celery beat schedule runs {PURGE_TASK_NAME}, so cached postings are only "
             "hidden after UPWORK_CACHE_MAX_AGE, not deleted.",
             hint="Add 'django_celery_beat' to INSTALLED_APPS and run migrate, or add the task "
             "to CELERY_BEAT_SCHEDULE.",

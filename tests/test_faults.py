@@ -205,8 +205,8 @@ def test_limiter_shares_budget_through_cache():
     for limiter in (first, second, first):
         assert limiter.acquire() == 0.0
 
-    assert second.acquire() == pytest.approx(60.0)
-    assert slept == [pytest.approx(60.0)]
+    assert second.acquire() == pytest.approx(61.0)
+    assert slept == [pytest.approx(61.0)]
 
 
 def test_limiter_rejects_past_max_wait():
@@ -218,8 +218,8 @@ def test_limiter_rejects_past_max_wait():
     with pytest.raises(RateLimited) as raised:
         limiter.acquire()
 
-    assert raised.value.retry_after == pytest.approx(60.0)
-    now[0] = 60.0
+    assert raised.value.retry_after == pytest.approx(61.0)
+    now[0] = 61.0
     assert limiter.acquire() == 0.0
 
 

@@ -258,3 +258,10 @@ def test_no_w003_when_use_tz_true(settings: Any) -> None:
     settings.USE_TZ = True
 
     assert "django_upwork.W003" not in check_ids(check_settings(None))
+
+
+def test_w005_when_schedule_disabled(db: None) -> None:
+    register_purge_schedule()
+    PeriodicTask.objects.filter(task=PURGE_TASK_NAME).update(enabled=False)
+
+    assert check_ids(check_purge_schedule(None, databases=["default"])) == ["django_upwork.W005"]

@@ -11,6 +11,7 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,9 +46,23 @@ _NOT_FOUND = re.compile(r"not found", re.IGNORECASE)
 
 
 def build_session() -> requests.Session:
-    """Return a ``requests.Session`` with the package's User-Agent."""
+    """Return a new ``requests.Session`` with the package's User-Agent."""
     session = requests.Session()
     session.headers["User-Agent"] = conf.user_agent()
+    return session
+
+
+_local = threading.local()
+
+
+def shared_session() -> requests.Session:
+    """Return this thread's session, so that requests reuse its open connections.
+
+    ``requests.Session`` is not documented as thread-safe, so each thread gets its own.
+    """
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = build_session()
     return session
 
 
@@ -71,7 +86,7 @@ class GraphQLClient:
         limiter: RateLimiter | None = None,
     ) -> None:
         self._access_token = access_token
-        self.session = session or build_session()
+        self.session = session or shared_session()
         self.limiter = limiter or RateLimiter.from_settings()
 
     def __repr__(self) -> str:

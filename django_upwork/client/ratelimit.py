@@ -25,6 +25,10 @@ from django_upwork.exceptions import RateLimited
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60.0
+# Slots are spaced this much more than a window apart, because Upwork counts a request when
+# it arrives, and a request that started early can arrive after one that started later.
+# Measured with bench/run.py: without it, 121 of 120 allowed requests reached one window.
+ARRIVAL_MARGIN_SECONDS = 1.0
 _LOCK_TIMEOUT = 5  # seconds; a crashed holder blocks the others for at most this long
 _LOCK_POLL = 0.002  # seconds between attempts to take the lock
 
@@ -95,7 +99,7 @@ class RateLimiter:
             log: list[float] = self.cache.get(self.log_key) or []
             start_at = max(now, blocked_until)
             if len(log) >= self.limit:
-                start_at = max(start_at, log[-self.limit] + WINDOW_SECONDS)
+                start_at = max(start_at, log[-self.limit] + WINDOW_SECONDS + ARRIVAL_MARGIN_SECONDS)
             wait = start_at - now
             if wait > self.max_wait:
                 raise RateLimited(
