@@ -38,6 +38,7 @@ def tests(session: nox.Session, django: str) -> None:
         "-q",
         "-p",
         "no:cacheprovider",
+        "--ignore=tests/integration",
         "-m",
         "not integration",
         *session.posargs,

@@ -77,17 +77,11 @@ class JobPostingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("fixed budget"), ordering="budget_amount")
     def budget(self, obj: JobPosting) -> str:
-        if obj.budget_amount is None:
-            return "-"
-        return f"{obj.budget_amount:,.2f} {obj.currency}".strip()
+        return obj.fixed_budget_display or "-"
 
     @admin.display(description=_("hourly range"), ordering="hourly_min")
     def hourly_range(self, obj: JobPosting) -> str:
-        if obj.hourly_min is None and obj.hourly_max is None:
-            return "-"
-        low = f"{obj.hourly_min:,.2f}" if obj.hourly_min is not None else "?"
-        high = f"{obj.hourly_max:,.2f}" if obj.hourly_max is not None else "?"
-        return f"{low} to {high} {obj.currency}/h".replace("  ", " ")
+        return obj.hourly_range_display or "-"
 
     @admin.display(description=_("skills"))
     def skill_list(self, obj: JobPosting) -> str:

@@ -186,6 +186,28 @@ class JobPosting(models.Model):
         return f"{conf.job_url_prefix()}{self.ciphertext or self.upwork_id}"
 
     @property
+    def fixed_budget_display(self) -> str:
+        """Return the fixed budget with its currency, such as ``1,500.00 USD``, or ``""``."""
+        if self.budget_amount is None:
+            return ""
+        return f"{self.budget_amount:,.2f} {self.currency}".strip()
+
+    @property
+    def hourly_range_display(self) -> str:
+        """Return the hourly range, such as ``40.00 to 80.00 USD/h``, or ``""``."""
+        if self.hourly_min is None and self.hourly_max is None:
+            return ""
+        low = f"{self.hourly_min:,.2f}" if self.hourly_min is not None else "?"
+        high = f"{self.hourly_max:,.2f}" if self.hourly_max is not None else "?"
+        currency = f" {self.currency}" if self.currency else ""
+        return f"{low} to {high}{currency}/h"
+
+    @property
+    def budget_display(self) -> str:
+        """Return the fixed budget or else the hourly range; ``""`` when Upwork gave neither."""
+        return self.fixed_budget_display or self.hourly_range_display
+
+    @property
     def is_fresh(self) -> bool:
         return self.cached_at > _cutoff(None)
 

@@ -198,3 +198,18 @@ def test_iter_job_postings_stops_on_empty_page(connected, emulator):
 
     assert postings == []
     assert graphql_hits(emulator) == 1
+
+
+def test_iter_search_pages_reports_each_page(connected, emulator):
+    pages = list(services.iter_search_pages({"jobType_eq": "FIXED"}, max_pages=3, page_size=5))
+
+    assert len(pages) == 3
+    assert [len(page.postings) for page in pages] == [5, 5, 5]
+    assert [page.end_cursor for page in pages] == ["5", "10", "15"]
+    assert all(page.total_count == pages[0].total_count > 15 for page in pages)
+
+
+@pytest.mark.parametrize("max_pages", [0, -1, 1.5, True])
+def test_iter_search_pages_rejects_bad_max(db, max_pages):
+    with pytest.raises(InvalidInput, match="max_pages"):
+        next(services.iter_search_pages(max_pages=max_pages))

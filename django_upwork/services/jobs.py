@@ -125,31 +125,28 @@ def search_job_postings(
     )
 
 
-def iter_job_postings(
+def iter_search_pages(
     filter: Mapping[str, Any] | None = None,
     sort_attributes: list[Any] | None = None,
     *,
     max_pages: int = 10,
     page_size: int = MAX_PAGE_SIZE,
-) -> Iterator[JobPosting]:
-    """Yield postings page by page, each posting once.
+) -> Iterator[SearchResult]:
+    """Yield one :class:`SearchResult` a page, each page one request.
 
     Stops when Upwork says there is no next page, on an empty page, on a cursor seen
-    before, or after ``max_pages`` pages.
+    before, or after ``max_pages`` pages. A page may repeat postings of an earlier one when
+    new postings arrive during the walk; :func:`iter_job_postings` drops those.
     """
-    if max_pages < 1:
-        raise InvalidInput(f"max_pages must be at least 1, got {max_pages}.")
+    if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
+        raise InvalidInput(f"max_pages must be a whole number of 1 or more, got {max_pages!r}.")
     base_filter = dict(filter or {})
     after = str((base_filter.get("pagination_eq") or {}).get("after", "0"))
-    seen_ids: set[str] = set()
     seen_cursors = {after}
     for _page in range(max_pages):
         page_filter = {**base_filter, "pagination_eq": {"first": page_size, "after": after}}
         page = search_job_postings(page_filter, sort_attributes)
-        for posting in page.postings:
-            if posting.upwork_id not in seen_ids:
-                seen_ids.add(posting.upwork_id)
-                yield posting
+        yield page
         if not page.has_next_page or not page.postings or not page.end_cursor:
             return
         if page.end_cursor in seen_cursors:
@@ -157,6 +154,23 @@ def iter_job_postings(
             return
         seen_cursors.add(page.end_cursor)
         after = page.end_cursor
+
+
+def iter_job_postings(
+    filter: Mapping[str, Any] | None = None,
+    sort_attributes: list[Any] | None = None,
+    *,
+    max_pages: int = 10,
+    page_size: int = MAX_PAGE_SIZE,
+) -> Iterator[JobPosting]:
+    """Yield postings page by page, each posting once; pages stop as in iter_search_pages."""
+    seen_ids: set[str] = set()
+    pages = iter_search_pages(filter, sort_attributes, max_pages=max_pages, page_size=page_size)
+    for page in pages:
+        for posting in page.postings:
+            if posting.upwork_id not in seen_ids:
+                seen_ids.add(posting.upwork_id)
+                yield posting
 
 
 def save_search_rows(rows: list[dict[str, Any]]) -> list[JobPosting]:

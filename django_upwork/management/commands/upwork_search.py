@@ -113,21 +113,14 @@ class Command(BaseCommand):
     def fetch_pages(
         self, search_filter: dict[str, Any], sort: str, pages: int, page_size: int
     ) -> tuple[int, list[JobPosting]]:
-        """Fetch up to ``pages`` pages and return Upwork's total count and the postings.
-
-        The loop calls ``search_job_postings`` page by page, rather than
-        ``iter_job_postings``, to report progress and the total count after each page. It
-        stops as ``iter_job_postings`` does: no next page, an empty page or a cursor seen
-        before.
-        """
+        """Fetch up to ``pages`` pages and return Upwork's total count and the postings."""
         show_progress = self.stderr.isatty()
         postings: dict[str, JobPosting] = {}
         total_count = 0
-        after = "0"
-        seen_cursors = {after}
-        for page_number in range(1, pages + 1):
-            page_filter = {**search_filter, "pagination_eq": {"first": page_size, "after": after}}
-            page = services.search_job_postings(page_filter, [sort])
+        search_pages = services.iter_search_pages(
+            search_filter, [sort], max_pages=pages, page_size=page_size
+        )
+        for page_number, page in enumerate(search_pages, start=1):
             total_count = page.total_count
             for posting in page.postings:
                 postings.setdefault(posting.upwork_id, posting)
@@ -141,13 +134,6 @@ class Command(BaseCommand):
                     f"Skipped {page.skipped} results on page {page_number} that lacked an id "
                     "or a title."
                 )
-            cursor = page.end_cursor
-            if not page.has_next_page or not page.postings or not cursor:
-                break
-            if cursor in seen_cursors:
-                break
-            seen_cursors.add(cursor)
-            after = cursor
         return total_count, list(postings.values())
 
     def write_json(self, query: str, total_count: int, postings: list[JobPosting]) -> None:
@@ -167,7 +153,7 @@ class Command(BaseCommand):
                 posting.upwork_id,
                 posting.published_at.strftime("%Y-%m-%d %H:%M") if posting.published_at else "",
                 posting.job_type,
-                format_budget(posting),
+                posting.budget_display or "-",
                 posting.experience_level or "-",
                 posting.title,
             )
@@ -211,18 +197,6 @@ def posting_as_dict(posting: JobPosting) -> dict[str, Any]:
         "published_at": posting.published_at,
         "cached_at": posting.cached_at,
     }
-
-
-def format_budget(posting: JobPosting) -> str:
-    """Return the fixed budget or the hourly range, such as ``500.00 USD`` or ``15-40 USD/h``."""
-    currency = f" {posting.currency}" if posting.currency else ""
-    if posting.budget_amount is not None:
-        return f"{posting.budget_amount:,.2f}{currency}"
-    if posting.hourly_min is None and posting.hourly_max is None:
-        return "-"
-    low = f"{posting.hourly_min:,.0f}" if posting.hourly_min is not None else "?"
-    high = f"{posting.hourly_max:,.0f}" if posting.hourly_max is not None else "?"
-    return f"{low}-{high}{currency}/h"
 
 
 def truncate(text: str, width: int) -> str:
