@@ -121,3 +121,12 @@ def test_missing_client_id_error_names_the_fix(settings, monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="UPWORK_CLIENT_ID environment variable"):
         conf.client_id()
+
+
+@pytest.mark.parametrize("name", ["UPWORK_AUTHORIZE_URL", "UPWORK_TOKEN_URL"])
+def test_plain_http_oauth_url_off_loopback(settings, name):
+    setattr(settings, name, "http://upwork.example/oauth")
+
+    assert ids(check_settings()) == ["django_upwork.E004"]
+    setattr(settings, name, "http://127.0.0.1:8765/oauth")
+    assert ids(check_settings()) == []

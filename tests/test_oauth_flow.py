@@ -224,3 +224,12 @@ def test_disconnect_checks_csrf(client, django_user_model, connected):
 
     assert csrf_client.post("/upwork/disconnect/").status_code == 403
     assert OAuthToken.objects.exists()
+
+
+def test_plain_http_authorize_url_is_a_clear_error(staff_client, emulator, settings):
+    settings.UPWORK_AUTHORIZE_URL = "http://upwork.example/ab/account-security/oauth2/authorize"
+
+    response = staff_client.get("/upwork/connect/")
+
+    assert response.status_code == 500
+    assert "uses plain HTTP" in response.content.decode()

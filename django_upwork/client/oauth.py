@@ -32,6 +32,7 @@ from django_upwork.exceptions import (
     RateLimited,
     ReauthorizationRequired,
     ServerError,
+    UpworkConfigurationError,
     UpworkConnectionError,
     UpworkError,
     UpworkTimeout,
@@ -44,7 +45,7 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def authorization_url(redirect_uri: str, state: str) -> str:
     """Return Upwork's authorization URL for the authorization-code grant."""
-    _allow_http_on_loopback(conf.authorize_url())
+    _allow_http_on_loopback(conf.authorize_url(), "UPWORK_AUTHORIZE_URL")
     oauth = OAuth2Session(conf.client_id(), redirect_uri=redirect_uri)
     url, _ = oauth.authorization_url(conf.authorize_url(), state=state)
     return str(url)
@@ -84,23 +85,28 @@ def refresh_token(refresh_token: str) -> dict[str, Any]:
     )
 
 
-def _allow_http_on_loopback(url: str) -> None:
+def _allow_http_on_loopback(url: str, setting: str) -> None:
     """Let oauthlib use plain HTTP when the endpoint is on this machine, as the emulator is.
 
     oauthlib raises ``InsecureTransportError`` for any ``http://`` URL unless the
     ``OAUTHLIB_INSECURE_TRANSPORT`` environment variable is set, and it has no per-call
-    switch. The variable is set only for loopback hosts, so a remote endpoint configured with
-    plain HTTP still fails.
+    switch. The variable is process-wide, so plain HTTP to any other host is rejected here
+    whether or not it is set.
     """
     parts = urlsplit(url)
-    is_loopback_http = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise UpworkConfigurationError(
+            f"{setting} {url!r} uses plain HTTP on a host other than this machine. Use "
+            "https://, or run the emulator on 127.0.0.1."
+        )
+    is_loopback_http = parts.scheme == "http"
     if is_loopback_http and not os.environ.get("OAUTHLIB_INSECURE_TRANSPORT"):
         logger.info("Allowing plain HTTP for OAuth2 on loopback host %s.", parts.hostname)
         os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
 
 
 def _session(redirect_uri: str | None = None) -> OAuth2Session:
-    _allow_http_on_loopback(conf.token_url())
+    _allow_http_on_loopback(conf.token_url(), "UPWORK_TOKEN_URL")
     oauth = OAuth2Session(conf.client_id(), redirect_uri=redirect_uri)
     oauth.headers.update(build_session().headers)
     oauth.headers["Accept"] = "application/json"
