@@ -351,3 +351,25 @@ def test_status_help() -> None:
 
     assert "Sends no request to Upwork" in text
     assert "ages are in seconds" in text
+
+
+def test_search_joins_several_words(connected, emulator):
+    from django.core.management import call_command
+
+    call_command("upwork_search", "django", "rest", "--json", stdout=io.StringIO())
+
+    variables = emulator.stats()["recent_graphql"][-1]["variables"]
+    assert variables["filter"]["searchExpression_eq"] == "django rest"
+
+
+def test_purge_warns_past_24_hours(db):
+    from django.core.management import call_command
+
+    errors = io.StringIO()
+    call_command("purge_upwork_cache", "--max-age", "30", stdout=io.StringIO(), stderr=errors)
+
+    assert "longer than 24 hours" in errors.getvalue()
+
+    quiet = io.StringIO()
+    call_command("purge_upwork_cache", "--max-age", "23", stdout=io.StringIO(), stderr=quiet)
+    assert quiet.getvalue() == ""

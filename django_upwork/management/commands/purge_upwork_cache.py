@@ -39,6 +39,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         max_age = _parse_max_age(options["max_age"])
+        if max_age is not None and max_age > timedelta(hours=24):
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: --max-age {options['max_age']:g} keeps rows longer than 24 hours, "
+                    "which Upwork's terms forbid."
+                )
+            )
         batch_size = options["batch_size"]
         if batch_size is not None and batch_size < 1:
             raise CommandError(f"--batch-size must be at least 1, got {batch_size}.")

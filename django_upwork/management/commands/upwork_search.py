@@ -35,7 +35,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "query",
-            help="Keywords to search for, sent as searchExpression_eq. Quote several words.",
+            nargs="+",
+            help="Keywords to search for, joined with spaces and sent as searchExpression_eq.",
         )
         parser.add_argument(
             "--job-type",
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         page_size = options["page_size"]
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise CommandError(f"--page-size must be from 1 to {MAX_PAGE_SIZE}, got {page_size}.")
-        query = options["query"].strip()
+        query = " ".join(options["query"]).strip()
         if not query:
             raise CommandError("The search query is empty. Pass one or more keywords.")
 
