@@ -224,7 +224,8 @@ def bench_purge(sizes: list[int], repeat_for: Callable[[int], int]) -> list[dict
                 longest.append(clock.longest)
                 transactions = len(clock.durations)
             memory = None
-            if size == min(sizes):
+            # Memory at the smallest and the largest size shows whether it grows with N.
+            if size in (min(sizes), max(sizes)):
                 fill_for_purge(size)
                 memory = peak_memory(method)
                 assert_purged(size)

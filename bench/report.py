@@ -249,7 +249,7 @@ def purge_section(results: list[dict[str, Any]]) -> list[str]:
         "",
         "The longest transaction is how long a purge holds row locks at a stretch, or on "
         "SQLite the write lock on the whole database. Peak memory is what Python allocated "
-        "(tracemalloc), measured in a separate run at the smallest N.",
+        "(tracemalloc), measured in a separate run at the smallest and the largest N.",
         "",
     ]
     rows = []
