@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import django
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,22 @@ from django_upwork.exceptions import UpworkError
 from django_upwork.models import JobPosting, OAuthToken
 
 TOKEN_FIELDS = ("access_token", "refresh_token")
+
+
+class BoundedCountPaginator(Paginator):
+    """A paginator that counts at most ``MAX_COUNT`` rows.
+
+    The admin counts the filtered rows for its page links, and on a cache of millions of
+    fresh postings that count is a scan of them all. Past the cap the admin shows the cap
+    as the total, and the pages beyond it are reached through search and filters.
+    """
+
+    MAX_COUNT = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = cast("QuerySet[JobPosting]", self.object_list)
+        return queryset[: self.MAX_COUNT].count()
 
 
 class FreshnessFilter(admin.SimpleListFilter):
@@ -60,6 +78,7 @@ class JobPostingAdmin(admin.ModelAdmin):
     ordering = ("-published_at", "-pk")
     # The changelist would otherwise run a COUNT(*) over the whole table on every page.
     show_full_result_count = False
+    paginator = BoundedCountPaginator
     list_per_page = 50
     readonly_fields = ("upwork_link", "raw_pretty")
     exclude = ("raw",)
