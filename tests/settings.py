@@ -81,7 +81,9 @@ UPWORK_SITE_URL = "http://testserver"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The console shows warnings and errors; caplog still receives DEBUG records, because
+    # the logger's own level is DEBUG and its records propagate to the root logger.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": "WARNING"}},
     "loggers": {"django_upwork": {"handlers": ["console"], "level": "DEBUG", "propagate": True}},
 }
 

@@ -363,6 +363,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 self._send_json(404, {"message": f"Not Found: {path}"})
         except _DropConnection:
             raise
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first, as a client with a short read timeout does on the
+            # "slow" fault; there is nobody left to answer.
+            logger.debug("Client closed the connection during %s %s", self.command, path)
+            self.close_connection = True
         except _BodyTooLarge:
             self.close_connection = True
             self._send_json(413, {"message": f"Request body is larger than {MAX_BODY_BYTES} bytes"})
