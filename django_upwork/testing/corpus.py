@@ -12,7 +12,7 @@ import json
 import os
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -371,3 +371,14 @@ def id_number(posting: Posting) -> int:
     """Return the posting's numeric id as an int, or -1 when the id is not a number."""
     job_id = str(posting.get("id", ""))
     return int(job_id) if job_id.isdigit() else -1
+
+
+def money_value(value: Any) -> float | None:
+    """Return `Money.rawValue` as a float, or None when it is missing or not a number."""
+    raw = value.get("rawValue") if isinstance(value, Mapping) else None
+    if raw is None:
+        return None
+    try:
+        return float(raw)
+    except (TypeError, ValueError):
+        return None

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from . import taxonomy
-from .corpus import Posting, money
+from .corpus import Posting, money, money_value
 
 _ENGAGEMENT_TYPES = {
     "30+ hrs/week": "FULL_TIME",
@@ -35,20 +35,10 @@ def is_numeric_id(job_id: str) -> bool:
     return _NUMERIC_ID.fullmatch(job_id) is not None
 
 
-def _raw(value: Any) -> float | None:
-    raw = value.get("rawValue") if isinstance(value, dict) else None
-    if raw is None:
-        return None
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
-        return None
-
-
 def build_job_posting(node: Posting) -> dict[str, Any]:
     """Build the `marketplaceJobPosting` result for one search node."""
     job_number = int(node["id"]) if is_numeric_id(str(node["id"])) else 0
-    amount = _raw(node.get("amount")) or 0.0
+    amount = money_value(node.get("amount")) or 0.0
     is_fixed = amount > 0
     occupations = node.get("occupations") or {}
     category = occupations.get("category") or {}
@@ -154,8 +144,8 @@ def _hourly_terms(node: Posting) -> dict[str, Any]:
         "engagementType": _ENGAGEMENT_TYPES.get(node.get("engagement") or "", "NOT_SURE"),
         "notSureProjectDuration": not node.get("engagementDuration"),
         "hourlyBudgetType": node.get("hourlyBudgetType"),
-        "hourlyBudgetMin": _raw(node.get("hourlyBudgetMin")),
-        "hourlyBudgetMax": _raw(node.get("hourlyBudgetMax")),
+        "hourlyBudgetMin": money_value(node.get("hourlyBudgetMin")),
+        "hourlyBudgetMax": money_value(node.get("hourlyBudgetMax")),
     }
 
 
@@ -164,8 +154,8 @@ def _activity(node: Posting, job_number: int, is_fixed: bool, amount: float) -> 
     if is_fixed:
         low, high = amount * 0.7, amount * 1.2
     else:
-        low = _raw(node.get("hourlyBudgetMin")) or 15.0
-        high = _raw(node.get("hourlyBudgetMax")) or low * 2
+        low = money_value(node.get("hourlyBudgetMin")) or 15.0
+        high = money_value(node.get("hourlyBudgetMax")) or low * 2
     has_bids = applicants > 0
     return {
         "applicationsBidStats": {

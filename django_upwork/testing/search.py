@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import taxonomy
-from .corpus import Posting, id_number, parse_datetime
+from .corpus import Posting, id_number, money_value, parse_datetime
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
@@ -195,17 +195,6 @@ def positive_terms(expression: Expression | None) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _number(money: Any) -> float | None:
-    """Return `Money.rawValue` as a float, or None when the value is missing or not a number."""
-    raw = money.get("rawValue") if isinstance(money, Mapping) else None
-    if raw is None:
-        return None
-    try:
-        return float(raw)
-    except (TypeError, ValueError):
-        return None
-
-
 def _skill_key(value: str) -> str:
     return re.sub(r"[\s_]+", "-", value.strip().lower())
 
@@ -227,10 +216,10 @@ class _Entry:
 
         self.published = parse_datetime(posting["publishedDateTime"]).timestamp()
         self.id_number = id_number(posting)
-        self.amount = _number(posting.get("amount")) or 0.0
+        self.amount = money_value(posting.get("amount")) or 0.0
         self.fixed = self.amount > 0
-        self.hourly_min = _number(posting.get("hourlyBudgetMin"))
-        self.hourly_max = _number(posting.get("hourlyBudgetMax"))
+        self.hourly_min = money_value(posting.get("hourlyBudgetMin"))
+        self.hourly_max = money_value(posting.get("hourlyBudgetMax"))
 
         occupations = posting.get("occupations") or {}
         self.category_id = str((occupations.get("category") or {}).get("id") or "")
@@ -242,7 +231,7 @@ class _Entry:
         location = client.get("location") or {}
         self.client_hires = int(client.get("totalHires") or 0)
         self.client_verified = client.get("verificationStatus") == "VERIFIED"
-        self.client_spent = _number(client.get("totalSpent")) or 0.0
+        self.client_spent = money_value(client.get("totalSpent")) or 0.0
         self.client_feedback = float(client.get("totalFeedback") or 0.0)
         self.client_reviews = int(client.get("totalReviews") or 0)
         self.places = {
