@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from django_upwork import services
 from django_upwork.client.http import GraphQLResult
-from django_upwork.models import JobPosting, JobType
+from django_upwork.models import JobPosting
 from django_upwork.tasks import purge_expired_postings
+from tests.factories import create_postings
 
 pytestmark = pytest.mark.django_db
 
@@ -49,22 +50,6 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """Fix ``timezone.now()`` at ``NOW`` so that a row can sit exactly on the cutoff."""
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     return NOW
-
-
-def create_postings(count: int, cached_at: datetime, first_id: int = 1) -> list[str]:
-    """Insert ``count`` postings cached at ``cached_at`` and return their Upwork ids."""
-    upwork_ids = [str(1_900_000_000_000_000_000 + first_id + index) for index in range(count)]
-    JobPosting.objects.bulk_create(
-        JobPosting(
-            upwork_id=upwork_id,
-            title=f"Job {upwork_id}",
-            job_type=JobType.HOURLY,
-            raw={"id": upwork_id},
-            cached_at=cached_at,
-        )
-        for upwork_id in upwork_ids
-    )
-    return upwork_ids
 
 
 def remaining_ids() -> set[str]:

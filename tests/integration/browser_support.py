@@ -21,7 +21,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.integration.processes import REPO_ROOT, stop_process_group
+from tests.integration.processes import REPO_ROOT, start_logged, stop_process_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -174,27 +174,20 @@ def example_site(upwork_settings: Mapping[str, str], workdir: Path) -> Iterator[
     )
 
     log_path = workdir / "runserver.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(MANAGE_PY), "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_until_answering(f"{url}/admin/login/", process, log_path)
-            yield ExampleSite(
-                url=url, superuser=SUPERUSER_NAME, password=password, log_path=log_path
-            )
-        except BaseException:
-            print(f"--- {log_path}\n{log_path.read_text(errors='replace')}", file=sys.stderr)
-            raise
-        finally:
-            with timeout_postponed():
-                stop_process_group(process)
+    process = start_logged(
+        [sys.executable, str(MANAGE_PY), "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env,
+        log_path,
+    )
+    try:
+        wait_until_answering(f"{url}/admin/login/", process, log_path)
+        yield ExampleSite(url=url, superuser=SUPERUSER_NAME, password=password, log_path=log_path)
+    except BaseException:
+        print(f"--- {log_path}\n{log_path.read_text(errors='replace')}", file=sys.stderr)
+        raise
+    finally:
+        with timeout_postponed():
+            stop_process_group(process)
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:

@@ -18,13 +18,24 @@ STOP_TIMEOUT = 15.0  # seconds between SIGTERM and SIGKILL
 def running(
     arguments: list[str], env: dict[str, str], log_path: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``python -m celery ARGUMENTS`` with output to ``log_path``, and stop it on exit.
+    """Run ``python -m celery ARGUMENTS`` with output to ``log_path``, and stop it on exit."""
+    process = start_logged([sys.executable, "-m", "celery", *arguments], env, log_path)
+    try:
+        yield process
+    finally:
+        stop_process_group(process)
 
-    The process gets a session of its own, so stopping it also stops any child it forked.
+
+def start_logged(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in the repository with stdout and stderr going to ``log_path``.
+
+    The process gets a session of its own, so stop_process_group also stops its children.
     """
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", *arguments],
+        return subprocess.Popen(
+            command,
             cwd=REPO_ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -32,10 +43,6 @@ def running(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        try:
-            yield process
-        finally:
-            stop_process_group(process)
 
 
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:

@@ -7,7 +7,7 @@ import re
 import time
 import uuid
 from contextlib import ExitStack
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,9 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from django_upwork.models import JobPosting, JobType
+from django_upwork.models import JobPosting
 from django_upwork.services.schedule import PURGE_TASK_NAME, register_purge_schedule
+from tests.factories import create_postings
 from tests.integration.processes import running
 
 pytestmark = [
@@ -44,21 +45,6 @@ SUCCESS_LINE = re.compile(
 )
 
 
-def create_postings(count: int, cached_at: datetime, first_id: int) -> set[str]:
-    upwork_ids = {str(1_800_000_000_000_000_000 + first_id + index) for index in range(count)}
-    JobPosting.objects.bulk_create(
-        JobPosting(
-            upwork_id=upwork_id,
-            title=f"Job {upwork_id}",
-            job_type=JobType.HOURLY,
-            raw={"id": upwork_id},
-            cached_at=cached_at,
-        )
-        for upwork_id in upwork_ids
-    )
-    return upwork_ids
-
-
 def log_tail(path: Path, lines: int = 40) -> str:
     if not path.exists():
         return "(no log)"
@@ -82,8 +68,8 @@ def test_beat_and_worker_purge_expired_rows(
     assert schedule.interval.period == IntervalSchedule.SECONDS
 
     now = timezone.now()
-    expired_ids = create_postings(25, now - timedelta(hours=30), first_id=1)
-    fresh_ids = create_postings(5, now, first_id=1000)
+    expired_ids = set(create_postings(25, now - timedelta(hours=30), first_id=1))
+    fresh_ids = set(create_postings(5, now, first_id=1000))
     worker_log = tmp_path / "worker.log"
     beat_log = tmp_path / "beat.log"
     app = ["-A", "tests.integration.celery_app"]
