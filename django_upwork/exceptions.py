@@ -85,9 +85,9 @@ class NotFound(UpworkError):
 
 
 class GraphQLError(UpworkError):
-    """Upwork answered with GraphQL errors that no narrower class covers.
+    """Upwork returned GraphQL errors that no narrower class covers.
 
-    ``errors`` holds Upwork's error objects as received.
+    ``errors`` contains Upwork's error objects as received.
     """
 
     def __init__(self, message: str, *, errors: list[dict] | None = None, **kwargs: object):
@@ -113,13 +113,13 @@ class RateLimited(UpworkError):
 
 
 class TransientError(UpworkError):
-    """A failure that may pass: a timeout, a dropped connection or a 5xx answer."""
+    """A failure that may pass: a timeout, a dropped connection or a 5xx response."""
 
     retryable = True
 
 
 class UpworkTimeout(TransientError):
-    """Upwork did not answer within ``UPWORK_TIMEOUT``."""
+    """Upwork did not respond within ``UPWORK_TIMEOUT``."""
 
 
 class UpworkConnectionError(TransientError):
@@ -158,7 +158,7 @@ class InvalidOAuthState(ConnectionFlowError):
 class AuthorizationDenied(ConnectionFlowError):
     """The user declined access on Upwork's authorization page.
 
-    ``error`` holds Upwork's error code, such as ``access_denied``.
+    ``error`` contains Upwork's error code, such as ``access_denied``.
     """
 
     def __init__(self, message: str, *, error: str) -> None:

@@ -1,6 +1,6 @@
 """OAuth2 connection views: start a connection, receive Upwork's callback, disconnect.
 
-Every answer here is plain text, so no value from the query string is ever rendered as HTML.
+Every response here is plain text, so no value from the query string is ever rendered as HTML.
 """
 
 from __future__ import annotations

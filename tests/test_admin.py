@@ -197,7 +197,7 @@ def test_connection_list_rejects_token_lookups(staff_client, connected, lookup):
     right = staff_client.get("/admin/django_upwork/oauthtoken/", {lookup: token[:10]})
     wrong = staff_client.get("/admin/django_upwork/oauthtoken/", {lookup: "zzz"})
 
-    # A disallowed lookup is a 400 whatever the prefix, so the response tells nothing.
+    # A disallowed lookup is a 400 whatever the prefix, so the response reveals nothing.
     assert right.status_code == 400
     assert wrong.status_code == 400
     assert right.content == wrong.content

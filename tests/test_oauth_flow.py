@@ -25,7 +25,7 @@ def start(client):
 
 
 def approve(authorize_url, decision="approve"):
-    """Answer the emulator's authorization page and return the callback's query string."""
+    """Submit the emulator's authorization page and return the callback's query string."""
     query = parse_qs(urlsplit(authorize_url).query)
     form = {key: values[0] for key, values in query.items()}
     form["action"] = decision

@@ -1,4 +1,4 @@
-"""Parsing Upwork's nodes into rows, including the loose forms seen in real answers."""
+"""Parsing Upwork's nodes into rows, including the loose forms seen in real responses."""
 
 from __future__ import annotations
 

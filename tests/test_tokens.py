@@ -51,7 +51,7 @@ def test_refresh_sends_client_credentials(connected, emulator, settings):
 
     services.get_access_token()
 
-    # The emulator, like Upwork, answers invalid_request to a refresh without client_id.
+    # The emulator, like Upwork, returns invalid_request to a refresh without client_id.
     assert emulator.stats()["recent_token"][-1] == {
         "grant_type": "refresh_token",
         "status": 200,
@@ -165,7 +165,7 @@ def test_expires_in_as_string(connected, emulator, monkeypatch):
 
 
 def test_graphql_401_refreshes_once_and_retries(connected, emulator):
-    # The stored token looks live but the emulator no longer knows it.
+    # The stored token looks live but the emulator no longer accepts it.
     OAuthToken.objects.update(access_token="oauth2v2_" + "f" * 32)
 
     result = services.search_job_postings()

@@ -1,8 +1,8 @@
 """HTTP transport to Upwork's GraphQL endpoint: timeouts, rate limit, retries, typed errors.
 
-This module owns every GraphQL request the package sends. It knows nothing of models; the
-service layer passes the access token in and receives parsed data or an exception from
-:mod:`django_upwork.exceptions`.
+This module owns every GraphQL request the package sends. It does not import the models,
+because the service layer passes the access token in and receives parsed data or an
+exception from :mod:`django_upwork.exceptions`.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def connection_failure(err: requests.ConnectionError) -> str:
             break
         cause = inner
     text = str(cause)
-    # urllib3 prefixes the cause with the connection object's repr, which says nothing.
+    # urllib3 prefixes the cause with the connection object's repr, which adds nothing.
     text = re.sub(r"^<[^>]+>:\s*", "", text)
     return (text or type(cause).__name__)[:200]
 

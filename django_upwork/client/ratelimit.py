@@ -34,7 +34,7 @@ _LOCK_POLL = 0.002  # seconds between attempts to take the lock
 
 
 class RateLimiter:
-    """Reserve request slots so that no 60-second window holds more than ``limit`` requests."""
+    """Reserve request slots so that no 60-second window contains more than ``limit`` requests."""
 
     def __init__(
         self,

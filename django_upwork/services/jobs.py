@@ -134,7 +134,7 @@ def iter_search_pages(
 ) -> Iterator[SearchResult]:
     """Yield one :class:`SearchResult` a page, each page one request.
 
-    Stops when Upwork says there is no next page, on an empty page, on a cursor seen
+    Stops when Upwork reports no next page, on an empty page, on a cursor seen
     before, or after ``max_pages`` pages. A page may repeat postings of an earlier one when
     new postings arrive during the walk; :func:`iter_job_postings` drops those.
     """
@@ -201,7 +201,7 @@ def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | No
 
     ``job`` is the numeric id, a ciphertext (``~01…``/``~02…``) or a public job URL. A
     fresh cache hit costs one query and no request; ``refresh`` skips the cache. When Upwork
-    says the posting does not exist, ``None`` is returned and nothing is cached (a stale row
+    reports that the posting does not exist, ``None`` is returned and nothing is cached (a stale row
     for it is deleted).
     """
     upwork_id, ciphertext = resolve_job_reference(job)

@@ -160,7 +160,7 @@ def _decimal(value: Any) -> Decimal | None:
         number = Decimal(str(value).replace(",", "").lstrip("$"))
     except InvalidOperation:
         return None
-    # Every money column holds 16 digits, 2 after the point; a larger value is bad data.
+    # Every money column has 16 digits, 2 after the point; a larger value is bad data.
     if not number.is_finite() or abs(number) >= MAX_MONEY:
         return None
     return number.quantize(Decimal("0.01"))

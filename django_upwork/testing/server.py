@@ -365,7 +365,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             raise
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up first, as a client with a short read timeout does on the
-            # "slow" fault; there is nobody left to answer.
+            # "slow" fault; so no response is sent.
             logger.debug("Client closed the connection during %s %s", self.command, path)
             self.close_connection = True
         except _BodyTooLarge:
@@ -603,7 +603,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             payload = json.loads(body or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError):
             payload = _INVALID_JSON
-        # Every POST counts, including those answered by a fault or rejected as unauthorized.
+        # Every POST counts, including those met by a fault or rejected as unauthorized.
         emulator.counters.increment("graphql_requests")
         tenant_id = self.headers.get("X-Upwork-API-TenantId")
         emulator.counters.record_graphql(_describe_graphql_request(payload, tenant_id))
