@@ -1,4 +1,4 @@
-"""Model fields for OAuth secrets."""
+"""Model fields: encrypted OAuth secrets and JSON documents inserted a page at a time."""
 
 from __future__ import annotations
 
@@ -69,3 +69,19 @@ class SecretTextField(models.TextField):
         if fernet is None:
             return value
         return ENCRYPTED_PREFIX + fernet.encrypt(str(value).encode()).decode()
+
+
+class JSONDocumentField(models.JSONField):
+    """A JSON column that a multi-row INSERT binds with one placeholder per value.
+
+    On PostgreSQL, Django 5.2 and later insert several rows at once by sending each column
+    as one array through ``UNNEST``. psycopg builds those array literals in Python and
+    escapes each double quote in them separately, and JSON text is full of double quotes.
+    For a page of 50 Upwork nodes this escaping cost about 6 ms, a third of the time to
+    cache the page. A field that defines ``get_placeholder()`` makes Django use the plain
+    ``INSERT … VALUES`` form, which binds each document unchanged. Reads, lookups and the
+    column type are the same as ``JSONField``.
+    """
+
+    def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
+        return "%s"

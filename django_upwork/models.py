@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_upwork import conf
-from django_upwork.fields import SecretTextField
+from django_upwork.fields import JSONDocumentField, SecretTextField
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class JobPosting(models.Model):
         _("hourly rate to"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    skills = models.JSONField(_("skills"), default=list, blank=True)
+    skills = JSONDocumentField(_("skills"), default=list, blank=True)
     skills_text = models.TextField(
         _("skills (text)"), blank=True, help_text=_("Skill names joined by commas, for search.")
     )
@@ -166,7 +166,7 @@ class JobPosting(models.Model):
         _("created on Upwork"), null=True, blank=True, help_text=_("Upwork's createdDateTime.")
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    raw = models.JSONField(_("raw node"), help_text=_("The node exactly as Upwork returned it."))
+    raw = JSONDocumentField(_("raw node"), help_text=_("The node exactly as Upwork returned it."))
     cached_at = models.DateTimeField(_("cached at"), db_index=True)
 
     objects = JobPostingManager()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from django_upwork import services
 from django_upwork.models import JobPosting
@@ -71,3 +72,19 @@ def test_page_within_three_statements_here(size):
         assert 1 + upsert_statements(size) == 4
     else:
         assert 1 + upsert_statements(size) <= MAX_STATEMENTS_PER_PAGE
+
+
+def test_page_insert_binds_each_json_document(emulator):
+    # JSON documents go in as one value per placeholder, never as PostgreSQL array literals,
+    # whose quoting psycopg does in Python one double quote at a time.
+    rows = [search_node_fields(node) for node in emulator.postings[:10]]
+
+    with CaptureQueriesContext(connection) as queries:
+        saved = save_search_rows(rows)
+
+    inserts = [query["sql"] for query in queries if query["sql"].startswith("INSERT")]
+    assert inserts
+    assert all("UNNEST" not in sql.upper() for sql in inserts)
+    stored = JobPosting.objects.get(pk=saved[3].pk)
+    assert stored.raw == rows[3]["raw"]
+    assert stored.skills == rows[3]["skills"]

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('hourly_min', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='hourly rate from')),
                 ('hourly_max', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='hourly rate to')),
                 ('currency', models.CharField(blank=True, max_length=3, verbose_name='currency')),
-                ('skills', models.JSONField(blank=True, default=list, verbose_name='skills')),
+                ('skills', django_upwork.fields.JSONDocumentField(blank=True, default=list, verbose_name='skills')),
                 ('skills_text', models.TextField(blank=True, help_text='Skill names joined by commas, for search.', verbose_name='skills (text)')),
                 ('category', models.CharField(blank=True, max_length=128, verbose_name='category')),
                 ('subcategory', models.CharField(blank=True, max_length=128, verbose_name='subcategory')),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('total_applicants', models.PositiveIntegerField(blank=True, null=True, verbose_name='total applicants')),
                 ('created_at', models.DateTimeField(blank=True, help_text="Upwork's createdDateTime.", null=True, verbose_name='created on Upwork')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('raw', models.JSONField(help_text='The node exactly as Upwork returned it.', verbose_name='raw node')),
+                ('raw', django_upwork.fields.JSONDocumentField(help_text='The node exactly as Upwork returned it.', verbose_name='raw node')),
                 ('cached_at', models.DateTimeField(db_index=True, verbose_name='cached at')),
             ],
             options={
