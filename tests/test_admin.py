@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html import escape
 
+import django
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from django_upwork import services
+from django_upwork.admin import ClientCountryFilter
 from django_upwork.models import JobPosting, OAuthToken
 from tests.conftest import graphql_hits
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/django_upwork/jobposting/"
+FACETS = django.VERSION >= (5, 0)
 
 
 @pytest.fixture
@@ -201,3 +207,156 @@ def test_connection_list_rejects_token_lookups(staff_client, connected, lookup):
     assert right.status_code == 400
     assert wrong.status_code == 400
     assert right.content == wrong.content
+
+
+# The changelist on a large cache: date links and the country filter without full scans
+
+
+def make_posting(number: int, published_at, country: str = "") -> JobPosting:
+    return JobPosting.objects.create(
+        upwork_id=str(1_800_000_000_000_000_000 + number),
+        title=f"Dated job {number}",
+        job_type="HOURLY",
+        client_country=country,
+        published_at=published_at,
+        raw={"id": str(number)},
+        cached_at=timezone.now(),
+    )
+
+
+def date_hierarchy(response) -> tuple[str | None, list[str]]:
+    """Return the back link's text and the other entries of the changelist's date links."""
+    nav = re.search(r'<nav class="toplinks">(.*?)</nav>', response.content.decode(), re.S)
+    assert nav, "the changelist has no date links"
+    back = re.search(r'class="date-back">&lsaquo; ([^<]*)</a>', nav.group(1))
+    rest = re.sub(r'<a [^>]*class="date-back">.*?</a>', "", nav.group(1), flags=re.S)
+    entries = [text.strip() for text in re.split(r"<[^>]+>", rest) if text.strip()]
+    return (back.group(1) if back else None), entries
+
+
+def date_links(response) -> list[str]:
+    return date_hierarchy(response)[1]
+
+
+def aware(year: int, month: int, day: int):
+    return timezone.make_aware(timezone.datetime(year, month, day, 12))
+
+
+def test_date_links_span_every_day_between(staff_client):
+    make_posting(1, aware(2026, 11, 3))
+    make_posting(2, aware(2026, 11, 6))
+
+    response = staff_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    # Every day from the oldest to the newest, the ones without postings included.
+    assert date_links(response) == ["November 3", "November 4", "November 5", "November 6"]
+
+
+def test_date_links_offer_months_within_year(staff_client):
+    make_posting(1, aware(2026, 9, 30))
+    make_posting(2, aware(2026, 11, 1))
+
+    response = staff_client.get(CHANGELIST)
+
+    assert date_links(response) == ["September 2026", "October 2026", "November 2026"]
+
+
+def test_date_links_offer_years(staff_client):
+    make_posting(1, aware(2025, 12, 31))
+    make_posting(2, aware(2026, 1, 1))
+
+    response = staff_client.get(CHANGELIST)
+
+    assert date_links(response) == ["2025", "2026"]
+
+
+def test_date_links_follow_chosen_year(staff_client):
+    make_posting(1, aware(2025, 3, 1))
+    make_posting(2, aware(2025, 4, 1))
+    make_posting(3, aware(2026, 1, 1))
+
+    response = staff_client.get(CHANGELIST, {"published_at__year": "2025"})
+
+    assert date_hierarchy(response) == ("All dates", ["March 2025", "April 2025"])
+    assert escape("Dated job 3") not in response.content.decode()
+
+
+def test_date_links_on_chosen_day(staff_client):
+    make_posting(1, aware(2026, 11, 3))
+    make_posting(2, aware(2026, 11, 6))
+
+    response = staff_client.get(
+        CHANGELIST,
+        {"published_at__year": "2026", "published_at__month": "11", "published_at__day": "6"},
+    )
+
+    assert response.status_code == 200
+    assert date_hierarchy(response) == ("November 2026", ["November 6"])
+    body = response.content.decode()
+    assert "Dated job 2" in body
+    assert "Dated job 1" not in body
+
+
+def test_date_links_without_postings(staff_client):
+    response = staff_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert date_hierarchy(response) == (None, [])
+
+
+def test_changelist_reads_no_distinct_values(staff_client):
+    for number in range(5):
+        make_posting(number, aware(2026, 10 + number % 2, 1 + number), f"Country {number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        # Django 4.2 has no facets and rejects the parameter.
+        response = staff_client.get(CHANGELIST, {"_facets": "True"} if FACETS else {})
+
+    assert response.status_code == 200
+    postings_sql = [
+        q["sql"].upper() for q in queries if "DJANGO_UPWORK_JOBPOSTING" in q["sql"].upper()
+    ]
+    assert postings_sql
+    assert not [sql for sql in postings_sql if "DISTINCT" in sql]
+    # Facet counts stay off, so no query counts rows per filter choice.
+    assert not [sql for sql in postings_sql if "COUNT(" in sql and "LIMIT" not in sql]
+
+
+def test_country_filter_offers_newest_countries(staff_client, monkeypatch):
+    monkeypatch.setattr(ClientCountryFilter, "SAMPLE_SIZE", 2)
+    make_posting(1, aware(2026, 11, 1), "Portugal")
+    make_posting(2, aware(2026, 11, 2), "Kenya")
+    make_posting(3, aware(2026, 11, 3), "Chile")
+    make_posting(4, aware(2026, 11, 4), "")
+
+    response = staff_client.get(CHANGELIST)
+
+    body = response.content.decode()
+    assert "client_country=Chile" in body
+    assert "client_country=Kenya" in body
+    assert "client_country=Portugal" not in body
+
+
+def test_country_filter_keeps_chosen_country(staff_client, monkeypatch):
+    monkeypatch.setattr(ClientCountryFilter, "SAMPLE_SIZE", 1)
+    make_posting(1, aware(2026, 11, 1), "Portugal")
+    make_posting(2, aware(2026, 11, 2), "Kenya")
+
+    response = staff_client.get(CHANGELIST, {"client_country": "Portugal"})
+
+    body = response.content.decode()
+    assert "Dated job 1" in body
+    assert "Dated job 2" not in body
+    assert "client_country=Portugal" in body
+
+
+def test_search_matches_client_country(staff_client):
+    make_posting(1, aware(2026, 11, 1), "Portugal")
+    make_posting(2, aware(2026, 11, 2), "Kenya")
+
+    response = staff_client.get(CHANGELIST, {"q": "portugal"})
+
+    body = response.content.decode()
+    assert "Dated job 1" in body
+    assert "Dated job 2" not in body
