@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_upwork import services
 from django_upwork.admin import ClientCountryFilter
 from django_upwork.models import JobPosting, OAuthToken
+from django_upwork.templatetags.django_upwork_admin import _earliest
 from tests.conftest import graphql_hits
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +361,12 @@ def test_search_matches_client_country(staff_client):
     body = response.content.decode()
     assert "Dated job 1" in body
     assert "Dated job 2" not in body
+
+
+def test_date_bounds_follow_use_tz(settings):
+    published_at = JobPosting._meta.get_field("published_at")
+
+    settings.USE_TZ = False
+    assert _earliest(published_at).tzinfo is None
+    settings.USE_TZ = True
+    assert _earliest(published_at).tzinfo is not None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -112,12 +115,25 @@ def _date_bounds(queryset: QuerySet[Any], field_name: str) -> tuple[date, date] 
     Each end is one ``ORDER BY … LIMIT 1`` query, which can read one entry of an index
     on the field instead of every row.
     """
-    dated = queryset.filter(**{f"{field_name}__isnull": False}).values_list(field_name, flat=True)
+    field = queryset.model._meta.get_field(field_name)
+    # A lower bound leaves out NULLs like IS NOT NULL would, but SQLite's planner then
+    # walks the field's index. With IS NOT NULL it read and sorted every fresh row.
+    dated = queryset.filter(**{f"{field_name}__gte": _earliest(field)}).values_list(
+        field_name, flat=True
+    )
     oldest = dated.order_by(field_name).first()
     newest = dated.order_by(f"-{field_name}").first()
     if oldest is None or newest is None:
         return None
     return _local_date(oldest), _local_date(newest)
+
+
+def _earliest(field: Any) -> date:
+    """Return a value of ``field``'s type before any date a posting can carry."""
+    if not isinstance(field, models.DateTimeField):
+        return date(1, 1, 2)
+    earliest = datetime(1, 1, 2)
+    return earliest.replace(tzinfo=dt_timezone.utc) if settings.USE_TZ else earliest
 
 
 def _local_date(value: Any) -> date:
