@@ -208,20 +208,26 @@ def notes_for(
         "included, waits for the whole single DELETE.",
         "The time to load the rows before each purge is not counted.",
     ]
+    scanners = {
+        "list_job_postings": "`list_job_postings(50)`",
+        "admin_changelist": "the changelist",
+    }
     for vendor in sorted({result["database"] for result in results}):
-        scans = [
-            result
-            for result in results
-            if result["benchmark"] == "list_job_postings"
-            and result["database"] == vendor
-            and result.get("full_table_scan")
-        ]
-        if scans:
-            scanned_sizes = ", ".join(f"{result['size']:,}" for result in scans)
-            notes.append(
-                f"On {report.database_name(vendor)}, `list_job_postings(50)` scanned the whole "
-                f"table at {scanned_sizes} rows."
+        for benchmark, name in scanners.items():
+            scanned_sizes = sorted(
+                {
+                    result["size"]
+                    for result in results
+                    if result["benchmark"] == benchmark
+                    and result["database"] == vendor
+                    and result.get("full_table_scan")
+                }
             )
+            if scanned_sizes:
+                notes.append(
+                    f"On {report.database_name(vendor)}, {name} read every row of the table "
+                    f"at {', '.join(f'{size:,}' for size in scanned_sizes)} rows."
+                )
     if rate_limit is not None and rate_limit["max_requests_per_60s"] > rate_limit["limit"]:
         limit = rate_limit["limit"]
         notes.append(

@@ -1,0 +1,6 @@
+"""The admin's URLs, for the changelist benchmark."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [path("admin/", admin.site.urls)]
