@@ -43,7 +43,7 @@ from django_upwork.client import queries  # noqa: E402
 from django_upwork.models import JobPosting, OAuthToken  # noqa: E402
 from django_upwork.services.filters import clean_filter, clean_sort_attributes  # noqa: E402
 from django_upwork.services.jobs import SEARCH_UPDATE_FIELDS, save_search_rows  # noqa: E402
-from django_upwork.services.parsing import search_node_fields  # noqa: E402
+from django_upwork.services.parsing import detail_node_fields, search_node_fields  # noqa: E402
 from django_upwork.templatetags.django_upwork_admin import upwork_date_hierarchy  # noqa: E402
 
 TABLE = JobPosting._meta.db_table
@@ -55,6 +55,11 @@ JSON_INDEXES = [
     for index, field in enumerate(JobPosting._meta.concrete_fields)
     if field.column in JSON_COLUMNS
 ]
+COLUMN_DEFAULTS = {
+    field.attname: field.get_default()
+    for field in JobPosting._meta.concrete_fields
+    if field.column in COLUMNS
+}
 CHANGELIST_URL = "/admin/django_upwork/jobposting/"
 EXPIRED_AGE = timedelta(hours=30)
 FRESH_ROWS = 1000  # rows that every purge must keep
@@ -67,8 +72,12 @@ def log(message: str) -> None:
 # Plain-SQL counterparts of the package's calls
 
 
-def raw_upsert(rows: list[dict[str, Any]]) -> list[int]:
-    """Upsert ``rows`` with one INSERT … ON CONFLICT … RETURNING, as hand-written code would."""
+def raw_upsert(rows: list[dict[str, Any]], columns: list[str] | None = None) -> list[int]:
+    """Upsert ``rows`` with one INSERT … ON CONFLICT … RETURNING, as hand-written code would.
+
+    ``columns`` defaults to every column that caching a search page writes.
+    """
+    columns = columns or COLUMNS
     now = timezone.now()
     placeholders = []
     params: list[Any] = []
@@ -76,7 +85,7 @@ def raw_upsert(rows: list[dict[str, Any]]) -> list[int]:
     for row in rows:
         values = {**row, "cached_at": now}
         row_placeholders = []
-        for column in COLUMNS:
+        for column in columns:
             value = values[column]
             if column in JSON_COLUMNS:
                 params.append(json.dumps(value))
@@ -87,9 +96,11 @@ def raw_upsert(rows: list[dict[str, Any]]) -> list[int]:
             params.append(value)
             row_placeholders.append("%s")
         placeholders.append(f"({', '.join(row_placeholders)})")
-    updates = ", ".join(f"{column} = excluded.{column}" for column in SEARCH_UPDATE_FIELDS)
+    updates = ", ".join(
+        f"{column} = excluded.{column}" for column in columns if column != "upwork_id"
+    )
     sql = (
-        f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES {', '.join(placeholders)} "
+        f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES {', '.join(placeholders)} "
         f"ON CONFLICT (upwork_id) DO UPDATE SET {updates} RETURNING id"
     )
     with transaction.atomic(), connection.cursor() as cursor:
@@ -531,6 +542,53 @@ def bench_end_to_end(emulator: Emulator, repeat: int) -> list[dict[str, Any]]:
     ]
 
 
+def bench_get_miss(emulator: Emulator, repeat: int) -> list[dict[str, Any]]:
+    """(d) ``get_job_posting`` on a cache miss: the lookup, one API request and the upsert."""
+    seed.empty_table()
+    emulator.connect()
+    upwork_ids = iter_forever([row["upwork_id"] for row in search_rows(emulator, 50)])
+
+    def by_hand(upwork_id: str) -> list[int]:
+        if raw_get(upwork_id) is not None:
+            raise AssertionError(f"Job posting {upwork_id} is cached; the benchmark needs a miss.")
+        body = {
+            "query": queries.JOB_POSTING,
+            "variables": {"id": upwork_id},
+            "operationName": queries.JOB_POSTING_OPERATION,
+        }
+        values = detail_node_fields(emulator.post(body)["data"]["marketplaceJobPosting"])
+        values.setdefault("ciphertext", f"~02{upwork_id}")
+        # A new row needs every NOT NULL column, so the others get their field defaults.
+        return raw_upsert([{**COLUMN_DEFAULTS, **values}])
+
+    calls: dict[str, Callable[[str], Any]] = {
+        "package": services.get_job_posting,
+        "baseline": by_hand,
+    }
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    warmup = 3
+    for repetition in range(warmup + repeat):
+        for name, call in calls.items():
+            upwork_id = next(upwork_ids)
+            # Deleting the row first makes every call a miss; the delete is not timed.
+            JobPosting.objects.filter(upwork_id=upwork_id).delete()
+            seconds = time_call(lambda call=call, upwork_id=upwork_id: call(upwork_id))
+            if repetition >= warmup:
+                samples[name].append(seconds)
+    log("get_job_posting miss done")
+    seed.empty_table()
+    return [
+        record(
+            "get_job_posting_miss",
+            "get_job_posting() cache miss",
+            "raw SELECT + requests.Session.post + raw INSERT … ON CONFLICT",
+            1,
+            samples["package"],
+            samples["baseline"],
+        )
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", required=True, help="JSON file to write the results to")
@@ -557,6 +615,7 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     results += bench_save_search_rows(emulator, options.repeat)
     results += bench_end_to_end(emulator, options.search_repeat)
+    results += bench_get_miss(emulator, options.search_repeat)
     results += bench_reads(read_sizes, options.repeat)
     results += bench_purge(purge_sizes, purge_repeat)
     with open(options.output, "w") as output:

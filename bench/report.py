@@ -242,6 +242,18 @@ def render(
     )
     lines += comparison_section(
         results,
+        "get_job_posting_miss",
+        "Fetching one posting on a cache miss",
+        "`services.get_job_posting(id)` for a posting that is not cached: the cache lookup, "
+        "the token lookup, the rate limiter, one `JobPosting` GraphQL request to the "
+        "emulator, parsing and the upsert of one row. The baseline runs the raw lookup, "
+        "posts the same GraphQL body with a `requests.Session`, parses the node with the "
+        "package's `detail_node_fields()` and runs one raw upsert. Before each call the row "
+        "is deleted, untimed.",
+        "Rows fetched",
+    )
+    lines += comparison_section(
+        results,
         "search_job_postings",
         "Searching end to end",
         "`services.search_job_postings()` for a page of 50 results from the emulator: token "
