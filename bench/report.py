@@ -53,13 +53,13 @@ def database_name(vendor: str) -> str:
 
 
 def plot(results: list[dict[str, Any]], path: Path) -> None:
-    """Draw median time against row count, on log scales, for the purge and the reads."""
+    """Draw median time against data size, on log scales: purge, reads and page caching."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (purge_axes, read_axes) = plt.subplots(1, 2, figsize=(12, 4.8))
+    figure, (purge_axes, read_axes, page_axes) = plt.subplots(1, 3, figsize=(17, 4.8))
     # One colour per method or call, one line style per database.
     styles = {"postgresql": "-", "sqlite": "--"}
     colours = {
@@ -68,6 +68,7 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
         "raw DELETE": "C2",
         "list_job_postings": "C3",
         "get_job_posting": "C4",
+        "save_search_rows": "C5",
     }
 
     purge = [result for result in results if result["benchmark"] == "purge"]
@@ -141,6 +142,34 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
         title="Reads by table size",
     )
     read_axes.legend(fontsize="x-small")
+
+    pages = [result for result in results if result["benchmark"] == "save_search_rows"]
+    for vendor in sorted({result["database"] for result in pages}):
+        chosen = sorted(
+            (result for result in pages if result["database"] == vendor),
+            key=lambda result: result["size"],
+        )
+        sizes = [result["size"] for result in chosen]
+        for side, fill, alpha in (("package", "full", 1.0), ("baseline", "none", 0.5)):
+            label = chosen[0]["case"].split("(")[0] if side == "package" else "raw upsert"
+            page_axes.plot(
+                sizes,
+                [result[side]["median"] for result in chosen],
+                styles.get(vendor, ":"),
+                color=colours["save_search_rows"],
+                marker="o",
+                fillstyle=fill,
+                alpha=alpha,
+                label=f"{database_name(vendor)}: {label}",
+            )
+    page_axes.set(
+        xscale="log",
+        yscale="log",
+        xlabel="postings in the page",
+        ylabel="median seconds per page",
+        title="Caching a search page by page size",
+    )
+    page_axes.legend(fontsize="x-small")
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
