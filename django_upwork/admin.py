@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import timedelta
 from typing import Any, cast
 
 import django
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
@@ -75,13 +78,19 @@ class ClientCountryFilter(admin.SimpleListFilter):
         newest = (
             model_admin.get_queryset(request)
             .exclude(client_country="")
+            # Undated postings are left out, because PostgreSQL sorts them first.
+            .dated()
             .order_by("-published_at", "-pk")
             .values_list("client_country", flat=True)[: self.SAMPLE_SIZE]
         )
         countries = set(newest)
         if self.value():
             countries.add(str(self.value()))
-        return [(country, country) for country in sorted(countries)]
+        return [(country, country) for country in sorted(countries, key=_sort_key)]
+
+    def value(self) -> str | None:
+        # An empty value, which no choice links to, means all countries, as "All" does.
+        return super().value() or None
 
     def queryset(
         self, request: HttpRequest, queryset: QuerySet[JobPosting]
@@ -89,6 +98,24 @@ class ClientCountryFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         return queryset.filter(client_country=self.value())
+
+
+def _sort_key(name: str) -> str:
+    """Return ``name`` without accents and case, so that "Åland" sorts beside "Albania"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+class JobPostingChangeList(ChangeList):
+    """The changelist of postings, which turns every bad date in the URL into ``?e=1``."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as err:
+            # Django catches a bad start of a date_hierarchy period but not a bad end, so
+            # without this ?published_at__year=9999 gave a server error (HTTP 500).
+            raise IncorrectLookupParameters(err) from err
 
 
 @admin.register(JobPosting)
@@ -125,6 +152,9 @@ class JobPostingAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[JobPosting]:
         # Rows past the maximum age are absent everywhere, the admin included.
         return JobPosting.objects.fresh()
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return JobPostingChangeList
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from html import escape
 
 import django
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from django_upwork import services
 from django_upwork.admin import ClientCountryFilter
-from django_upwork.models import JobPosting, OAuthToken
-from django_upwork.templatetags.django_upwork_admin import _earliest
+from django_upwork.models import JobPosting, OAuthToken, earliest_datetime
+from django_upwork.templatetags.django_upwork_admin import _date_bounds
 from tests.conftest import graphql_hits
 
 pytestmark = pytest.mark.django_db
@@ -363,10 +364,132 @@ def test_search_matches_client_country(staff_client):
     assert "Dated job 2" not in body
 
 
-def test_date_bounds_follow_use_tz(settings):
-    published_at = JobPosting._meta.get_field("published_at")
-
+def test_earliest_datetime_follows_use_tz(settings):
     settings.USE_TZ = False
-    assert _earliest(published_at).tzinfo is None
+    assert earliest_datetime().tzinfo is None
+
     settings.USE_TZ = True
-    assert _earliest(published_at).tzinfo is not None
+    assert earliest_datetime().tzinfo is not None
+
+
+def test_date_links_in_local_time(staff_client, settings):
+    settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14
+    make_posting(1, datetime(2026, 12, 31, 12, tzinfo=dt_timezone.utc))
+    make_posting(2, datetime(2027, 1, 2, 12, tzinfo=dt_timezone.utc))
+
+    response = staff_client.get(CHANGELIST)
+
+    # Noon UTC on 31 December is 1 January in Kiritimati, so both fall in January 2027.
+    assert date_links(response) == ["January 1", "January 2", "January 3"]
+
+
+def test_date_links_at_end_of_calendar(staff_client):
+    make_posting(1, aware(9999, 11, 1))
+    make_posting(2, aware(9999, 12, 15))
+
+    response = staff_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert date_links(response) == ["November 9999", "December 9999"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"published_at__year": "9999"},
+        {"published_at__year": "9999", "published_at__month": "12"},
+        {"published_at__year": "9999", "published_at__month": "12", "published_at__day": "31"},
+        {"published_at__year": "9" * 30},
+        {"published_at__year": "2026", "published_at__month": "2", "published_at__day": "31"},
+        {"published_at__year": "abc"},
+    ],
+)
+def test_bad_date_in_url_shows_error_page(staff_client, query):
+    response = staff_client.get(CHANGELIST, query)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
+def country_choices(response) -> list[tuple[str, bool]]:
+    """Return the country filter's choices as (label, selected) pairs, "All" first."""
+    changelist = response.context["cl"]
+    (country_filter,) = [
+        spec for spec in changelist.filter_specs if isinstance(spec, ClientCountryFilter)
+    ]
+    return [
+        (str(choice["display"]), choice["selected"])
+        for choice in country_filter.choices(changelist)
+    ]
+
+
+def test_country_filter_selects_chosen_country(staff_client, monkeypatch):
+    monkeypatch.setattr(ClientCountryFilter, "SAMPLE_SIZE", 1)
+    make_posting(1, aware(2026, 11, 1), "Portugal")
+    make_posting(2, aware(2026, 11, 2), "Kenya")
+
+    response = staff_client.get(CHANGELIST, {"client_country": "Portugal"})
+
+    # Portugal is outside the sample of one, but chosen, so it is listed and selected.
+    assert country_choices(response) == [("All", False), ("Kenya", False), ("Portugal", True)]
+
+
+def test_country_filter_empty_value_lists_all(staff_client):
+    make_posting(1, aware(2026, 11, 1), "Portugal")
+    make_posting(2, aware(2026, 11, 2), "")
+
+    response = staff_client.get(CHANGELIST, {"client_country": ""})
+
+    body = response.content.decode()
+    assert "Dated job 1" in body
+    assert "Dated job 2" in body
+    assert country_choices(response)[0] == ("All", True)
+
+
+def test_country_filter_sorts_without_accents(staff_client):
+    for number, country in enumerate(["Zambia", "Åland Islands", "Albania", "Côte d'Ivoire"]):
+        make_posting(number, aware(2026, 11, 1 + number), country)
+
+    response = staff_client.get(CHANGELIST)
+
+    assert [label for label, _selected in country_choices(response)] == [
+        "All",
+        "Åland Islands",
+        "Albania",
+        "Côte d'Ivoire",
+        "Zambia",
+    ]
+
+
+def test_country_sample_skips_undated_postings(staff_client, monkeypatch):
+    monkeypatch.setattr(ClientCountryFilter, "SAMPLE_SIZE", 1)
+    make_posting(1, aware(2026, 11, 1), "Portugal")
+    make_posting(2, None, "Kenya")
+
+    response = staff_client.get(CHANGELIST)
+
+    assert [label for label, _selected in country_choices(response)] == ["All", "Portugal"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="PostgreSQL plans by table statistics; bench/run.py prints its plans at 1M rows",
+)
+def test_changelist_queries_walk_publication_index(staff_client):
+    for number in range(200):
+        make_posting(number, aware(2026, 10 + number % 2, 1 + number % 28), f"Country {number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(CHANGELIST)
+    postings_sql = [q["sql"] for q in queries if "django_upwork_jobposting" in q["sql"]]
+    plans = {}
+    with connection.cursor() as cursor:
+        for sql in postings_sql:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plans[sql] = " | ".join(row[-1] for row in cursor.fetchall())
+
+    assert len(plans) == 5
+    for sql, plan in plans.items():
+        assert "django_upwo_publish_idx" in plan, sql
+        assert "TEMP B-TREE" not in plan, sql
+    assert _date_bounds(JobPosting.objects.fresh(), "published_at") is not None

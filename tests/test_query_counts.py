@@ -81,7 +81,8 @@ def test_search_page_within_three_statements(size):
 
 def test_page_insert_binds_each_json_document(emulator):
     # JSON documents go in as one value per placeholder, never as PostgreSQL array literals,
-    # whose quoting psycopg does in Python one double quote at a time.
+    # whose quoting psycopg does in Python one double quote at a time. Only PostgreSQL on
+    # Django 5.2 or later would use UNNEST; elsewhere this checks the stored documents.
     rows = [search_node_fields(node) for node in emulator.postings[:10]]
 
     with CaptureQueriesContext(connection) as queries:
