@@ -42,6 +42,13 @@ def ratio(result: dict[str, Any]) -> str:
     return f"{result['package']['median'] / result['baseline']['median']:.2f}x"
 
 
+def join_words(words: list[str]) -> str:
+    """Return ``words`` as an English list: "a", "a and b" or "a, b and c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -183,6 +190,7 @@ def render(
     command: str,
     image: str,
     notes: list[str],
+    servers: list[str],
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -195,8 +203,8 @@ def render(
         command,
         "```",
         "",
-        "The command starts a throwaway PostgreSQL cluster, a Redis server and the Upwork "
-        "emulator on 127.0.0.1, and stops and deletes them when it ends.",
+        f"The command starts {join_words(servers)} on 127.0.0.1, and stops and deletes "
+        f"{'it' if len(servers) == 1 else 'them'} when it ends.",
         "",
         "## Machine",
         "",
@@ -251,12 +259,15 @@ def render(
         "admin_changelist",
         "The admin's postings list",
         "`/admin/django_upwork/jobposting/` as a superuser opens it, with no filter. "
-        '"Changelist queries" builds the admin\'s `ChangeList`, computes the date links and '
-        "fetches the page of 50 rows, which are all the statements the page runs on the "
-        "postings table: the bounded count, the country filter's choices, the two ends of "
-        'the date range and the rows. "Page, rendered" is the whole request through the '
-        "test client, with the session, the templates and the HTML. The baseline runs the "
-        "statements that the changelist sent, captured once, again through a cursor.",
+        "`changelist queries, no HTML` builds the admin's `ChangeList`, computes the date "
+        "links and fetches the page of 50 rows. Those are all the statements the page runs "
+        "on the postings table: the bounded count, the country filter's choices, the two ends "
+        "of the date range and the rows. `changelist page, rendered` is the whole request "
+        "through the test client, with the session, the templates and the HTML. The baseline "
+        "runs the statements that the changelist sent, captured once, again through a "
+        "cursor. The count and the country sample each read up to 10,000 rows through the "
+        "publication index, so on a table of 10,000 rows or fewer they read all of it even "
+        "where the last column says no.",
         "Rows in table",
         plan_column=True,
     )

@@ -197,9 +197,13 @@ def run_database_suite(
 def notes_for(
     results: list[dict[str, Any]], rate_limit: dict[str, Any] | None, sizes: dict[str, Any]
 ) -> list[str]:
-    notes = [
-        "Runs with a million rows are single runs, because each one first loads its rows "
-        "again; their spread is not measured.",
+    notes = []
+    if max(sizes["purge_sizes"]) >= 1_000_000:
+        notes.append(
+            "Purges of a million rows are single runs, because each one first loads its rows "
+            "again; their spread is not measured."
+        )
+    notes += [
         "`purge_expired()` costs more in total than one DELETE: per batch it sends two "
         "statements (finding the batch's last row, then deleting up to it) and one commit. "
         "But no transaction of it lasts longer than one batch, while the single DELETE "
@@ -249,6 +253,14 @@ def write_page(run: dict[str, Any], output: Path) -> Path:
     command = "python bench/run.py" + (" --quick" if run["quick"] else "")
     if run["databases"] != list(DATABASES):
         command += f" --databases {','.join(run['databases'])}"
+    if run["rate_limit"] is None:
+        command += " --no-rate-limit"
+    servers = []
+    if "postgres" in run["databases"]:
+        servers.append("a throwaway PostgreSQL cluster")
+    if run["rate_limit"] is not None:
+        servers.append("a Redis server")
+    servers.append("the Upwork emulator")
     report.plot(run["results"], output.parent / IMAGE)
     output.write_text(
         report.render(
@@ -258,6 +270,7 @@ def write_page(run: dict[str, Any], output: Path) -> Path:
             command,
             IMAGE.as_posix(),
             notes_for(run["results"], run["rate_limit"], sizes),
+            servers,
         )
     )
     return output
@@ -269,6 +282,15 @@ def main() -> int:
         output = write_page(json.loads(options.from_json.read_text()), options.output)
         print(f"==> Wrote {output} from {options.from_json}", flush=True)
         return 0
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print(
+            "bench/run.py draws its plot with matplotlib, which is missing. Install the "
+            "bench extra first: pip install -e '.[bench]'",
+            file=sys.stderr,
+        )
+        return 2
     sizes = QUICK if options.quick else FULL
     # On SIGTERM or SIGHUP, unwind through the finally blocks so that the servers stop.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
