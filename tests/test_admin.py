@@ -462,6 +462,8 @@ def test_country_filter_sorts_without_accents(staff_client):
 
 
 def test_country_sample_skips_undated_postings(staff_client, monkeypatch):
+    # PostgreSQL puts NULLs first in a descending order, so an undated posting would take
+    # the sample's only place there. SQLite puts them last.
     monkeypatch.setattr(ClientCountryFilter, "SAMPLE_SIZE", 1)
     make_posting(1, aware(2026, 11, 1), "Portugal")
     make_posting(2, None, "Kenya")
