@@ -122,24 +122,13 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
             )
             if not chosen:
                 continue
-            sizes = [result["size"] for result in chosen]
-            read_axes.plot(
-                sizes,
-                [result["package"]["median"] for result in chosen],
+            plot_against_baseline(
+                read_axes,
+                chosen,
                 styles.get(vendor, ":"),
-                color=colours[benchmark],
-                marker="o",
-                label=f"{database_name(vendor)}: {chosen[0]['case']}",
-            )
-            read_axes.plot(
-                sizes,
-                [result["baseline"]["median"] for result in chosen],
-                styles.get(vendor, ":"),
-                color=colours[benchmark],
-                marker="o",
-                fillstyle="none",
-                alpha=0.5,
-                label=f"{database_name(vendor)}: {chosen[0]['baseline_case']}",
+                colours[benchmark],
+                f"{database_name(vendor)}: {chosen[0]['case']}",
+                f"{database_name(vendor)}: {chosen[0]['baseline_case']}",
             )
     read_axes.set(
         xscale="log",
@@ -156,19 +145,14 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
             (result for result in pages if result["database"] == vendor),
             key=lambda result: result["size"],
         )
-        sizes = [result["size"] for result in chosen]
-        for side, fill, alpha in (("package", "full", 1.0), ("baseline", "none", 0.5)):
-            label = chosen[0]["case"].split("(")[0] if side == "package" else "raw upsert"
-            page_axes.plot(
-                sizes,
-                [result[side]["median"] for result in chosen],
-                styles.get(vendor, ":"),
-                color=colours["save_search_rows"],
-                marker="o",
-                fillstyle=fill,
-                alpha=alpha,
-                label=f"{database_name(vendor)}: {label}",
-            )
+        plot_against_baseline(
+            page_axes,
+            chosen,
+            styles.get(vendor, ":"),
+            colours["save_search_rows"],
+            f"{database_name(vendor)}: {chosen[0]['case'].split('(')[0]}",
+            f"{database_name(vendor)}: raw upsert",
+        )
     page_axes.set(
         xscale="log",
         yscale="log",
@@ -181,6 +165,36 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def plot_against_baseline(
+    axes: Any,
+    chosen: list[dict[str, Any]],
+    style: str,
+    colour: str,
+    package_label: str,
+    baseline_label: str,
+) -> None:
+    """Draw the package's medians of ``chosen`` by size, and faintly its baseline's."""
+    sizes = [result["size"] for result in chosen]
+    axes.plot(
+        sizes,
+        [result["package"]["median"] for result in chosen],
+        style,
+        color=colour,
+        marker="o",
+        label=package_label,
+    )
+    axes.plot(
+        sizes,
+        [result["baseline"]["median"] for result in chosen],
+        style,
+        color=colour,
+        marker="o",
+        fillstyle="none",
+        alpha=0.5,
+        label=baseline_label,
+    )
 
 
 def render(
