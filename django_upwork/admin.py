@@ -66,8 +66,8 @@ class ClientCountryFilter(admin.SimpleListFilter):
 
     Django's filter for a column lists its distinct values with a query over every row.
     This one reads the countries of the ``SAMPLE_SIZE`` most recently published fresh
-    postings that name one, through the publication index. A country outside them is still reachable
-    through the search box or the ``client_country`` URL parameter.
+    postings that name one, through the publication index. A country outside them is still
+    reachable through the search box or the ``client_country`` URL parameter.
     """
 
     title = _("client country")
