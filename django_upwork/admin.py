@@ -69,7 +69,7 @@ class DistinctJSONArray(Aggregate):
     An aggregate of a sliced queryset runs over that slice, so the database reads the
     sample and sends back one row, where ``values_list()`` sends every row of the sample.
     The SQL is ``JSON_GROUP_ARRAY(DISTINCT …)`` on SQLite and ``JSONB_AGG(DISTINCT …)`` on
-    PostgreSQL. The array is ``None`` when no row matched.
+    PostgreSQL. When no row matches, the result is ``None`` on PostgreSQL and ``[]`` on SQLite.
     """
 
     function = "JSON_GROUP_ARRAY"

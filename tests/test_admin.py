@@ -307,7 +307,7 @@ def test_date_links_without_postings(staff_client):
     assert date_hierarchy(response) == (None, [])
 
 
-def test_changelist_reads_no_distinct_values_of_whole_table(staff_client):
+def test_changelist_distinct_stays_within_limit(staff_client):
     for number in range(5):
         make_posting(number, aware(2026, 10 + number % 2, 1 + number), f"Country {number}")
 
