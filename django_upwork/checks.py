@@ -90,9 +90,13 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             messages.append(
                 _bad_url(name, value, "an absolute URL such as 'https://example.com/…'")
             )
-        elif name in OAUTH_URL_SETTINGS and value is not None and _is_remote_plain_http(value):
+        elif name in OAUTH_URL_SETTINGS and value is not None and conf.is_remote_plain_http(value):
             messages.append(
-                _bad_url(name, value, "an https URL (plain http works only on 127.0.0.1)")
+                _bad_url(
+                    name,
+                    value,
+                    "an https URL (plain http works only on 127.0.0.1, localhost or ::1)",
+                )
             )
     site = getattr(settings, "UPWORK_SITE_URL", None)
     if site is not None and not _is_site_url(site):
@@ -247,12 +251,6 @@ def _bad_url(name: str, value: Any, expected: str) -> checks.CheckMessage:
 
 
 OAUTH_URL_SETTINGS = ("UPWORK_AUTHORIZE_URL", "UPWORK_TOKEN_URL")
-
-
-def _is_remote_plain_http(value: str) -> bool:
-    """Return whether ``value`` is plain HTTP to another machine, which OAuth2 rejects."""
-    parts = urlsplit(value)
-    return parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1")
 
 
 def _is_site_url(value: Any) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 
@@ -33,6 +34,9 @@ DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
 DEFAULT_CONNECT_PERMISSION = "is_staff"
 DEFAULT_RETRY_BACKOFF = 1.0  # seconds before the first retry
 DEFAULT_PURGE_BATCH_SIZE = 5000  # rows deleted per transaction
+
+# Hosts that plain-HTTP OAuth2 endpoints may use, such as the bundled emulator.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 _UNSET = object()
 
@@ -125,6 +129,12 @@ def authorize_url() -> str:
 
 def token_url() -> str:
     return str(_get("UPWORK_TOKEN_URL") or DEFAULT_TOKEN_URL)
+
+
+def is_remote_plain_http(url: str) -> bool:
+    """Return whether ``url`` is plain HTTP to a host other than this machine."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS
 
 
 def job_url_prefix() -> str:

@@ -128,5 +128,6 @@ def test_plain_http_oauth_url_off_loopback(settings, name):
     setattr(settings, name, "http://upwork.example/oauth")
 
     assert ids(check_settings()) == ["django_upwork.E004"]
-    setattr(settings, name, "http://127.0.0.1:8765/oauth")
-    assert ids(check_settings()) == []
+    for loopback in ("127.0.0.1", "localhost", "[::1]"):
+        setattr(settings, name, f"http://{loopback}:8765/oauth")
+        assert ids(check_settings()) == [], loopback

@@ -40,8 +40,6 @@ from django_upwork.exceptions import (
 
 logger = logging.getLogger(__name__)
 
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
 
 def authorization_url(redirect_uri: str, state: str) -> str:
     """Return Upwork's authorization URL for the authorization-code grant."""
@@ -93,12 +91,12 @@ def _allow_http_on_loopback(url: str, setting: str) -> None:
     switch. The variable is process-wide, so plain HTTP to any other host is rejected here
     whether or not it is set.
     """
-    parts = urlsplit(url)
-    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+    if conf.is_remote_plain_http(url):
         raise UpworkConfigurationError(
             f"{setting} {url!r} uses plain HTTP on a host other than this machine. Use "
             "https://, or run the emulator on 127.0.0.1."
         )
+    parts = urlsplit(url)
     is_loopback_http = parts.scheme == "http"
     if is_loopback_http and not os.environ.get("OAUTHLIB_INSECURE_TRANSPORT"):
         logger.info("Allowing plain HTTP for OAuth2 on loopback host %s.", parts.hostname)
