@@ -70,6 +70,9 @@ class DistinctJSONArray(Aggregate):
     sample and sends back one row, where ``values_list()`` sends every row of the sample.
     The SQL is ``JSON_GROUP_ARRAY(DISTINCT …)`` on SQLite and ``JSONB_AGG(DISTINCT …)`` on
     PostgreSQL. When no row matches, the result is ``None`` on PostgreSQL and ``[]`` on SQLite.
+
+    NOTE: Any other database gets SQLite's ``JSON_GROUP_ARRAY``, so the country filter fails
+    there unless that database has a function of that name.
     """
 
     function = "JSON_GROUP_ARRAY"
