@@ -67,6 +67,13 @@ def test_datetime_forms(text, expected):
     assert parse_upwork_datetime(text) == expected
 
 
+def test_datetime_is_naive_local_time_without_use_tz(settings):
+    settings.USE_TZ = False
+    settings.TIME_ZONE = "Asia/Kolkata"  # UTC+05:30
+
+    assert parse_upwork_datetime("2026-01-15T10:04:05.000Z") == datetime(2026, 1, 15, 15, 34, 5)
+
+
 def test_loose_money_and_missing_parts():
     node = copy.deepcopy(search_nodes()[0])
     node["hourlyBudgetMin"] = {"rawValue": None, "currency": "USD", "displayValue": "5.0"}

@@ -28,6 +28,18 @@ def test_search_returns_saved_rows_in_api_order(connected, emulator):
     assert JobPosting.objects.count() == 20
 
 
+def test_search_caches_naive_datetimes_without_use_tz(connected, emulator, settings):
+    settings.USE_TZ = False
+
+    result = services.search_job_postings({"pagination_eq": {"first": 5}})
+
+    assert len(result.postings) == 5
+    stored = JobPosting.objects.get(pk=result.postings[0].pk)
+    assert stored.published_at is not None
+    assert stored.published_at.tzinfo is None
+    assert stored.published_at == result.postings[0].published_at
+
+
 def test_search_default_sort_is_recency(connected, emulator):
     services.search_job_postings()
 

@@ -14,6 +14,7 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -81,8 +82,8 @@ def search_node_fields(node: Any) -> dict[str, Any]:
 def detail_node_fields(node: Any) -> dict[str, Any]:
     """Return model field values for a ``marketplaceJobPosting`` detail node.
 
-    The detail node has no ciphertext, skills or dates; the caller keeps those from an
-    earlier search row when it has one.
+    The detail node has no ciphertext, skills, dates or client statistics, so the values
+    leave those columns out.
     """
     if not isinstance(node, dict):
         raise InvalidNode(f"node is {type(node).__name__}, not an object")
@@ -118,7 +119,11 @@ def detail_node_fields(node: Any) -> dict[str, Any]:
 
 
 def parse_upwork_datetime(value: Any) -> datetime | None:
-    """Parse ``2026-01-15T10:04:05.000Z`` or ``…+0000`` forms; ``None`` if unreadable."""
+    """Parse ``2026-01-15T10:04:05.000Z`` or ``…+0000`` forms; ``None`` if unreadable.
+
+    The result is aware when ``USE_TZ`` is on. When it is off, it is naive local time in
+    ``TIME_ZONE``, as Django stores date-times then.
+    """
     if not isinstance(value, str) or not value:
         return None
     text = value.strip()
@@ -129,8 +134,12 @@ def parse_upwork_datetime(value: Any) -> datetime | None:
         parsed = parse_datetime(text)
     except ValueError:
         return None
-    if parsed is not None and timezone.is_naive(parsed):
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, dt_timezone.utc)
+    if not settings.USE_TZ:
+        parsed = timezone.make_naive(parsed, timezone.get_default_timezone())
     return parsed
 
 
