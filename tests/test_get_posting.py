@@ -101,3 +101,81 @@ def test_refresh_skips_cache(cached, emulator):
     services.get_job_posting(cached.upwork_id, refresh=True)
 
     assert graphql_hits(emulator) == before + 1
+
+
+SEARCH_ONLY_FIELDS = [
+    "duration",
+    "skills",
+    "skills_text",
+    "client_total_spent",
+    "client_rating",
+    "total_applicants",
+    "created_at",
+    "published_at",
+]
+
+
+def search_only_values(posting: JobPosting) -> dict[str, object]:
+    return {name: getattr(posting, name) for name in SEARCH_ONLY_FIELDS}
+
+
+def test_refetch_of_expired_row_keeps_no_search_columns(cached, emulator):
+    # Every search-only column holds a value, so a kept one would show.
+    JobPosting.objects.filter(pk=cached.pk).update(
+        ciphertext="~01searchciphertext",
+        duration="MONTH",
+        skills=["Old skill"],
+        skills_text="Old skill",
+        client_total_spent=123,
+        client_rating=4.5,
+        total_applicants=999,
+        created_at=timezone.now() - timedelta(days=3),
+        published_at=timezone.now() - timedelta(days=3),
+        cached_at=timezone.now() - timedelta(hours=30),
+    )
+
+    posting = services.get_job_posting(cached.upwork_id)
+
+    posting.refresh_from_db()
+    assert posting.pk == cached.pk
+    assert posting.is_fresh
+    assert search_only_values(posting) == {
+        "duration": "",
+        "skills": [],
+        "skills_text": "",
+        "client_total_spent": None,
+        "client_rating": None,
+        "total_applicants": None,
+        "created_at": None,
+        "published_at": None,
+    }
+    assert posting.ciphertext == f"~02{cached.upwork_id}"
+
+
+def test_refetch_of_expired_row_keeps_the_given_ciphertext(cached, emulator):
+    JobPosting.objects.filter(pk=cached.pk).update(
+        ciphertext="~01searchciphertext", cached_at=timezone.now() - timedelta(hours=30)
+    )
+
+    services.get_job_posting(f"~01{cached.upwork_id}")
+
+    assert JobPosting.objects.get(pk=cached.pk).ciphertext == f"~01{cached.upwork_id}"
+
+
+def test_refresh_of_fresh_row_keeps_its_search_columns_and_age(cached, emulator):
+    cached_at = timezone.now() - timedelta(hours=22)
+    JobPosting.objects.filter(pk=cached.pk).update(
+        title="old title", ciphertext="~01searchciphertext", cached_at=cached_at
+    )
+    before = JobPosting.objects.get(pk=cached.pk)
+    assert before.skills and before.published_at is not None
+
+    services.get_job_posting(cached.upwork_id, refresh=True)
+
+    after = JobPosting.objects.get(pk=cached.pk)
+    assert after.title == next(
+        node["title"] for node in emulator.postings if node["id"] == cached.upwork_id
+    )
+    assert after.cached_at == cached_at
+    assert after.ciphertext == "~01searchciphertext"
+    assert search_only_values(after) == search_only_values(before)

@@ -200,9 +200,10 @@ def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | No
     """Return one posting: a fresh cached row, else from the API, else ``None``.
 
     ``job`` is the numeric id, a ciphertext (``~01…``/``~02…``) or a public job URL. A
-    fresh cache hit costs one query and no request; ``refresh`` skips the cache. When Upwork
-    reports that the posting does not exist, ``None`` is returned and nothing is cached (a stale row
-    for it is deleted).
+    fresh cache hit costs one query and no request. ``refresh`` fetches the posting even
+    when a fresh row exists; that row keeps its search columns and its ``cached_at``. When
+    Upwork reports that the posting does not exist, ``None`` is returned and nothing is
+    cached (a stale row for it is deleted).
     """
     upwork_id, ciphertext = resolve_job_reference(job)
     if not refresh:
@@ -230,11 +231,33 @@ def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | No
             operation=queries.JOB_POSTING_OPERATION,
             request_id=result.request_id,
         ) from err
-    values.setdefault("ciphertext", ciphertext or f"~02{upwork_id}")
-    values["cached_at"] = timezone.now()
+    del values["upwork_id"]
+    return _save_detail(upwork_id, ciphertext or f"~02{upwork_id}", values)
+
+
+def _save_detail(upwork_id: str, ciphertext: str, values: dict[str, Any]) -> JobPosting:
+    """Cache a detail node's values so that no column outlives the row's ``cached_at``.
+
+    A fresh row keeps its search columns and its ``cached_at``: the detail values are newer,
+    but the row is only as fresh as its oldest column. Any other row starts again from
+    ``cached_at`` now, without the columns the detail node lacks (skills, dates, client
+    statistics), since keeping old ones would stretch them past Upwork's 24-hour limit.
+    """
     with transaction.atomic():
+        posting = JobPosting.objects.select_for_update().filter(upwork_id=upwork_id).first()
+        if posting is not None and posting.is_fresh:
+            for name, value in values.items():
+                setattr(posting, name, value)
+            posting.save(update_fields=list(values))
+            return posting
+        defaults = {
+            field.name: field.get_default()
+            for field in JobPosting._meta.concrete_fields
+            if field.name in SEARCH_UPDATE_FIELDS and field.name not in values
+        }
+        defaults.update(values, ciphertext=ciphertext, cached_at=timezone.now())
         posting, _created = JobPosting.objects.update_or_create(
-            upwork_id=values.pop("upwork_id"), defaults=values
+            upwork_id=upwork_id, defaults=defaults
         )
     return posting
 
