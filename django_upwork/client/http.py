@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 
 from django_upwork import conf
 from django_upwork.client.ratelimit import RateLimiter
@@ -92,6 +93,7 @@ class GraphQLClient:
     def __repr__(self) -> str:
         return f"<GraphQLClient url={conf.api_url()!r} access_token='***'>"
 
+    @sensitive_variables()
     def execute(
         self, query: str, variables: dict[str, Any] | None, operation: str
     ) -> GraphQLResult:
@@ -131,6 +133,7 @@ class GraphQLClient:
                 )
                 time.sleep(delay)
 
+    @sensitive_variables()
     def _send(self, query: str, variables: dict[str, Any] | None, operation: str) -> GraphQLResult:
         self.limiter.acquire(operation)
         headers = {

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.views.decorators.debug import sensitive_variables
 from oauthlib.oauth2 import OAuth2Error
 from requests_oauthlib import OAuth2Session
 
@@ -49,6 +50,7 @@ def authorization_url(redirect_uri: str, state: str) -> str:
     return str(url)
 
 
+@sensitive_variables()
 def fetch_token(code: str, redirect_uri: str) -> dict[str, Any]:
     """Exchange an authorization code for a token dict."""
     oauth = _session(redirect_uri=redirect_uri)
@@ -64,6 +66,7 @@ def fetch_token(code: str, redirect_uri: str) -> dict[str, Any]:
     )
 
 
+@sensitive_variables()
 def refresh_token(refresh_token: str) -> dict[str, Any]:
     """Trade a refresh token for a new token dict.
 
@@ -169,6 +172,7 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     return response
 
 
+@sensitive_variables()
 def _call(grant: str, request: Any) -> dict[str, Any]:
     RateLimiter.from_settings().acquire(f"token:{grant}")
     try:

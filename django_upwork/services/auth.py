@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_variables
 
 from django_upwork import conf
 from django_upwork.client import oauth
@@ -101,6 +102,7 @@ def get_authorization_url(request: HttpRequest | None = None, *, state: str | No
     return oauth.authorization_url(redirect_uri, state)
 
 
+@sensitive_variables()
 def complete_authorization(request: HttpRequest) -> OAuthToken:
     """Check the callback's ``state``, exchange its ``code`` and store the new token.
 
@@ -142,6 +144,7 @@ def complete_authorization(request: HttpRequest) -> OAuthToken:
     return exchange_auth_code(code, redirect_uri=entry["redirect_uri"])
 
 
+@sensitive_variables()
 def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthToken:
     """Exchange an authorization code for tokens and store them as the site's connection.
 
@@ -208,6 +211,7 @@ def disconnect() -> bool:
     return bool(deleted)
 
 
+@sensitive_variables()
 def get_access_token() -> str:
     """Return a live access token, refreshing it first when it is about to expire."""
     token = _load_token()
@@ -226,6 +230,7 @@ def get_access_token() -> str:
     return refresh_access_token(stale_access_token=token.access_token).access_token
 
 
+@sensitive_variables()
 def refresh_access_token(
     stale_access_token: str | None = None, *, force: bool = False
 ) -> OAuthToken:
@@ -290,6 +295,7 @@ def refresh_access_token(
     raise rejection
 
 
+@sensitive_variables()
 def _apply_token(
     row: OAuthToken, token: dict[str, Any], *, previous_refresh_token: str | None
 ) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from django_upwork.client import queries
 from django_upwork.client.http import GraphQLClient, GraphQLResult
@@ -68,6 +69,7 @@ class SearchResult:
     skipped: int = 0
 
 
+@sensitive_variables()
 def execute_query(query: str, variables: dict[str, Any], operation: str) -> GraphQLResult:
     """Run a GraphQL query with the site's token; on a 401, refresh once and retry once."""
     access_token = auth.get_access_token()
