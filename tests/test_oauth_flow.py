@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from django_upwork import services
+from django_upwork.exceptions import AuthenticationError
 from django_upwork.models import OAuthToken
 from django_upwork.services.auth import SESSION_KEY, STATE_MAX_AGE
 
@@ -93,6 +94,19 @@ def test_state_is_single_use(staff_client, emulator):
 
     assert replay.status_code == 400
     assert emulator.stats()["authorization_code_exchanges"] == 1
+
+
+def test_used_code_names_the_likely_causes(staff_client, emulator):
+    code = parse_qs(approve(start(staff_client)))["code"][0]
+    redirect_uri = "http://testserver/upwork/callback/"
+    services.exchange_auth_code(code, redirect_uri=redirect_uri)
+
+    with pytest.raises(AuthenticationError, match="A code works once") as raised:
+        services.exchange_auth_code(code, redirect_uri=redirect_uri)
+
+    assert raised.value.classification == "invalid_grant"
+    assert "redirect URI" in str(raised.value)
+    assert OAuthToken.objects.get().needs_reauthorization is False
 
 
 def test_forged_state_is_rejected(staff_client, emulator):

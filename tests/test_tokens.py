@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from django_upwork import services
 from django_upwork.exceptions import (
+    AuthenticationError,
     BotCheckPage,
     ReauthorizationRequired,
     ServerError,
@@ -297,3 +298,21 @@ def test_token_endpoint_429_changes_nothing(connected, emulator):
     assert raised.value.retry_after == 5
     assert raised.value.retryable
     assert OAuthToken.objects.values().get() == before
+
+
+def test_wrong_client_secret_keeps_the_connection(connected, emulator, settings):
+    expire(connected)
+    settings.UPWORK_CLIENT_SECRET = "not-the-registered-secret"
+
+    with pytest.raises(AuthenticationError, match="UPWORK_CLIENT_SECRET") as raised:
+        services.get_access_token()
+
+    assert not isinstance(raised.value, ReauthorizationRequired)
+    assert raised.value.classification == "invalid_client"
+    token = OAuthToken.objects.get()
+    assert token.needs_reauthorization is False
+    assert token.refresh_token == connected.refresh_token
+    assert services.get_auth_status() == "connected"
+
+    settings.UPWORK_CLIENT_SECRET = emulator.client_secret
+    assert services.get_access_token() != connected.access_token

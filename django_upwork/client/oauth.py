@@ -188,16 +188,24 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
             "classification": err.error,
             "operation": f"token:{grant}",
         }
-        if err.error in ("invalid_grant", "invalid_client", "unauthorized_client"):
+        if err.error == "invalid_grant":
             if grant == "refresh_token":
                 raise ReauthorizationRequired(
-                    f"Upwork rejected the refresh ({detail}). Reconnect the Upwork account.",
+                    f"Upwork rejected the refresh token ({detail}). Reconnect the Upwork account.",
                     **evidence,
                 ) from None
             raise AuthenticationError(
-                f"Upwork rejected the authorization ({detail}). Check UPWORK_CLIENT_ID, "
-                "UPWORK_CLIENT_SECRET and the redirect URI registered on the API key, then "
-                "connect again.",
+                f"Upwork rejected the authorization code ({detail}). A code works once, "
+                "expires within minutes and needs the redirect URI it was issued for. Start the "
+                "connection again; if this repeats, check that the redirect URI registered on "
+                "the API key matches UPWORK_SITE_URL or UPWORK_REDIRECT_URI.",
+                **evidence,
+            ) from None
+        if err.error in ("invalid_client", "unauthorized_client"):
+            # The stored tokens are not at fault, so a refresh marks nothing as expired.
+            raise AuthenticationError(
+                f"Upwork rejected the client credentials ({detail}). Check UPWORK_CLIENT_ID "
+                "and UPWORK_CLIENT_SECRET. The stored connection was not changed.",
                 **evidence,
             ) from None
         raise AuthenticationError(
