@@ -245,9 +245,9 @@ class OAuthToken(models.Model):
     """The OAuth2 token of the connected Upwork account.
 
     A site has one connection, stored under ``key="default"``. Token values never appear in
-    ``repr``, ``str``, logs or the admin. When ``needs_reauthorization`` is set, Upwork
-    rejected the refresh token and no refresh is tried again until a staff user reconnects;
-    the old values stay for inspection.
+    ``repr``, ``str``, logs, the admin or Django's error reports. When
+    ``needs_reauthorization`` is set, Upwork rejected the refresh token and no refresh is
+    tried again until a staff user reconnects; the old values stay for inspection.
     """
 
     DEFAULT_KEY = "default"
@@ -290,7 +290,7 @@ class OAuthToken(models.Model):
         The token columns are not read, so the status shows even when they cannot be
         decrypted. A connection without a refresh token has no ``refresh_expires_at``.
         """
-        if self.needs_reauthorization:
+        if self.needs_reauthorization or self.expires_at is None:
             return str(ConnectionStatus.EXPIRED)
         now = timezone.now()
         if self.expires_at <= now and (

@@ -316,3 +316,53 @@ def test_wrong_client_secret_keeps_the_connection(connected, emulator, settings)
 
     settings.UPWORK_CLIENT_SECRET = emulator.client_secret
     assert services.get_access_token() != connected.access_token
+
+
+def test_rejection_spares_a_token_saved_meanwhile(connected, emulator):
+    OAuthToken.objects.update(
+        refresh_token="revoked-refresh-token", expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    saved_meanwhile = False
+
+    def reconnect_first(execute, sql, params, many, context):
+        # Another process reconnects after this one's refresh was rejected and just before
+        # it marks the row: the mark must not hit the new token.
+        nonlocal saved_meanwhile
+        if not saved_meanwhile and sql.startswith("UPDATE") and "needs_reauthorization" in sql:
+            saved_meanwhile = True
+            row = OAuthToken.objects.get()
+            row.access_token = "access-token-of-the-new-connection"
+            row.refresh_token = "refresh-token-of-the-new-connection"
+            row.expires_at = timezone.now() + timedelta(hours=24)
+            row.save()
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(reconnect_first):
+        access_token = services.get_access_token()
+
+    assert saved_meanwhile
+    assert access_token == "access-token-of-the-new-connection"
+    token = OAuthToken.objects.get()
+    assert token.needs_reauthorization is False
+    assert token.refresh_token == "refresh-token-of-the-new-connection"
+
+
+def test_rejection_marks_the_connection(connected, emulator):
+    OAuthToken.objects.update(
+        refresh_token="revoked-refresh-token", expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    with pytest.raises(ReauthorizationRequired):
+        services.get_access_token()
+
+    token = OAuthToken.objects.get()
+    assert token.needs_reauthorization is True
+    assert token.last_error == "invalid_grant"
+    assert services.get_auth_status() == "expired"
+
+
+def test_unsaved_token_has_a_repr(db):
+    token = OAuthToken()
+
+    assert token.status == "expired"
+    assert "status='expired'" in repr(token)

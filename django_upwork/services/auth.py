@@ -261,6 +261,7 @@ def refresh_access_token(
         ):
             return row
         used_refresh_token = row.refresh_token
+        seen_updated_at = row.updated_at
         if not used_refresh_token:
             rejection = ReauthorizationRequired(
                 "The stored Upwork connection has no refresh token. Connect the account again."
@@ -277,21 +278,28 @@ def refresh_access_token(
                 logger.info("Refreshed the Upwork access token; it expires at %s.", row.expires_at)
                 return row
 
-    # Without row locks (SQLite), another process may have rotated the refresh token while
-    # this one used the old value, so a rejection only counts if the row still holds it.
-    current = _load_token()
-    if current is not None and current.refresh_token != used_refresh_token:
-        logger.info("The Upwork token was refreshed by another process; using that one.")
-        return current
-    OAuthToken.objects.filter(key=OAuthToken.DEFAULT_KEY).update(
+    # Without row locks (SQLite), another process may have refreshed or reconnected while
+    # this one used the old refresh token. The row is marked only if nobody saved it since.
+    marked = OAuthToken.objects.filter(
+        key=OAuthToken.DEFAULT_KEY, updated_at=seen_updated_at
+    ).update(
         needs_reauthorization=True,
-        last_error=(rejection.classification or "refresh rejected")[:255],
+        last_error=(rejection.classification or "no refresh token")[:255],
         updated_at=timezone.now(),
     )
-    logger.warning(
-        "Upwork rejected the refresh token (%s); the connection needs reauthorization.",
-        rejection.classification or "no refresh token",
-    )
+    if not marked:
+        current = _load_token()
+        if current is not None and not current.needs_reauthorization:
+            logger.info("The Upwork token was replaced by another process; using that one.")
+            return current
+        raise rejection
+    if used_refresh_token:
+        logger.warning(
+            "Upwork rejected the refresh token (%s); the connection needs reauthorization.",
+            rejection.classification,
+        )
+    else:
+        logger.warning("The Upwork connection has no refresh token; it needs reauthorization.")
     raise rejection
 
 
