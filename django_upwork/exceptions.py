@@ -130,6 +130,10 @@ class ServerError(TransientError):
     """Upwork answered with an HTTP 5xx status."""
 
 
+class RateLimiterUnavailable(TransientError):
+    """The cache that holds the shared rate limit failed, so no request was sent."""
+
+
 class InvalidResponse(UpworkError):
     """Upwork's answer could not be read: not JSON, truncated, or missing expected fields."""
 

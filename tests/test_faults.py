@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import logging
+import socket
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 
 from django_upwork import services
-from django_upwork.client.http import GraphQLClient
-from django_upwork.client.ratelimit import RateLimiter
+from django_upwork.client.http import DEFAULT_RETRY_AFTER, GraphQLClient, parse_retry_after
+from django_upwork.client.ratelimit import MAX_BLOCK_SECONDS, RateLimiter
 from django_upwork.exceptions import (
     BotCheckPage,
     GraphQLValidationError,
     InvalidResponse,
     PermissionDenied,
     RateLimited,
+    RateLimiterUnavailable,
     ServerError,
     UpworkConnectionError,
     UpworkError,
@@ -239,6 +244,85 @@ def test_limiter_never_exceeds_limit_in_any_window():
     for index, start in enumerate(starts):
         in_window = [s for s in starts[index:] if s < start + 60]
         assert len(in_window) <= 10
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("30", 30.0),
+        ("0.5", 0.5),
+        ("-5", 0.0),
+        ("1e12", MAX_BLOCK_SECONDS),
+        ("Fri, 31 Dec 2099 23:59:59 GMT", MAX_BLOCK_SECONDS),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 0.0),
+        ("inf", DEFAULT_RETRY_AFTER),
+        ("nan", DEFAULT_RETRY_AFTER),
+        ("soon", DEFAULT_RETRY_AFTER),
+        ("", DEFAULT_RETRY_AFTER),
+        (None, DEFAULT_RETRY_AFTER),
+    ],
+)
+def test_retry_after_is_bounded(header, seconds):
+    assert parse_retry_after(header) == seconds
+
+
+@pytest.mark.parametrize(
+    ("seconds", "blocked_until"),
+    [(30.0, 1030.0), (1e12, 1000.0 + MAX_BLOCK_SECONDS), (float("inf"), None), (-1.0, None)],
+)
+def test_block_is_bounded(seconds, blocked_until):
+    limiter = RateLimiter(5, cache=cache, clock=lambda: 1000.0, sleep=lambda s: None)
+
+    limiter.block(seconds)
+
+    assert cache.get(limiter.blocked_key) == blocked_until
+
+
+class TimeoutRecordingCache(LocMemCache):
+    """A local-memory cache that remembers the timeout of each key's latest ``set``."""
+
+    def __init__(self) -> None:
+        super().__init__("timeout-recording", {})
+        self.timeouts: dict[str, Any] = {}
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        self.timeouts[key] = timeout
+        super().set(key, value, timeout, version)
+
+
+def test_limiter_log_outlives_its_latest_slot():
+    recording = TimeoutRecordingCache()
+    limiter = RateLimiter(1, cache=recording, clock=lambda: 0.0, sleep=lambda s: None, max_wait=600)
+
+    waits = [limiter.acquire() for _ in range(4)]
+
+    assert waits == [0.0, 61.0, 122.0, 183.0]
+    assert recording.timeouts[limiter.log_key] >= 183 + 60
+
+
+def test_unreachable_limiter_cache_sends_nothing(connected, emulator, settings):
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+    settings.CACHES = {
+        **settings.CACHES,
+        "limiter": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        },
+    }
+    settings.UPWORK_RATE_LIMIT_CACHE = "limiter"
+    settings.UPWORK_RATE_LIMIT = 300
+    settings.UPWORK_MAX_RETRIES = 0
+    before = graphql_hits(emulator)
+
+    with pytest.raises(RateLimiterUnavailable, match="'limiter'") as raised:
+        services.search_job_postings()
+
+    assert raised.value.retryable is True
+    assert graphql_hits(emulator) == before
 
 
 def test_local_wait_limit_does_not_block_others(connected, emulator, settings):

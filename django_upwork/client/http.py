@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import re
 import threading
 import time
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
 from django.views.decorators.debug import sensitive_variables
 
 from django_upwork import conf
-from django_upwork.client.ratelimit import RateLimiter
+from django_upwork.client.ratelimit import MAX_BLOCK_SECONDS, RateLimiter
 from django_upwork.exceptions import (
     AuthenticationError,
     BotCheckPage,
@@ -294,14 +296,20 @@ def _first_message(errors: list[Any]) -> str | None:
 
 
 def parse_retry_after(value: str | None) -> float:
-    if value:
-        try:
-            return max(float(value), 0.0)
-        except ValueError:
-            from email.utils import parsedate_to_datetime
+    """Return the wait in seconds from a ``Retry-After`` header, at most ``MAX_BLOCK_SECONDS``.
 
-            try:
-                return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
-            except (TypeError, ValueError):
-                pass
-    return DEFAULT_RETRY_AFTER
+    The header is a number of seconds or an HTTP date. A missing, unreadable or non-finite
+    value gives ``DEFAULT_RETRY_AFTER``.
+    """
+    if not value:
+        return DEFAULT_RETRY_AFTER
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, OverflowError):
+            return DEFAULT_RETRY_AFTER
+    if not math.isfinite(seconds):
+        return DEFAULT_RETRY_AFTER
+    return min(max(seconds, 0.0), MAX_BLOCK_SECONDS)

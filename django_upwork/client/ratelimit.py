@@ -13,6 +13,7 @@ share it across processes and hosts, while ``LocMemCache`` keeps one budget per 
 from __future__ import annotations
 
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from django.core.cache import BaseCache, caches
 
 from django_upwork import conf
-from django_upwork.exceptions import RateLimited
+from django_upwork.exceptions import RateLimited, RateLimiterUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ WINDOW_SECONDS = 60.0
 # it arrives, and a request that started early can arrive after one that started later.
 # Measured with bench/run.py: without it, 121 of 120 allowed requests reached one window.
 ARRIVAL_MARGIN_SECONDS = 1.0
+# The maximum pause that block() imposes. Upwork's block lifts about a minute after the last
+# limited request, so a longer Retry-After is more likely an error than a real block.
+MAX_BLOCK_SECONDS = 3600.0
 _LOCK_TIMEOUT = 5  # seconds; a crashed holder blocks the others for at most this long
 _LOCK_POLL = 0.002  # seconds between attempts to take the lock
 
@@ -41,13 +45,15 @@ class RateLimiter:
         limit: int,
         *,
         cache: BaseCache | None = None,
+        cache_alias: str = "default",
         scope: str = "default",
         max_wait: float = 30.0,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.limit = limit
-        self.cache = cache if cache is not None else caches["default"]
+        self.cache = cache if cache is not None else caches[cache_alias]
+        self.cache_alias = cache_alias
         self.max_wait = max_wait
         self.clock = clock
         self.sleep = sleep
@@ -60,7 +66,7 @@ class RateLimiter:
     def from_settings(cls) -> RateLimiter:
         return cls(
             conf.rate_limit(),
-            cache=caches[conf.rate_limit_cache_alias()],
+            cache_alias=conf.rate_limit_cache_alias(),
             scope=conf.rate_limit_key(),
             max_wait=conf.rate_limit_max_wait(),
         )
@@ -69,11 +75,22 @@ class RateLimiter:
         """Wait for a request slot and return the seconds waited.
 
         Raises :class:`RateLimited` without waiting when the next free slot is more than
-        ``max_wait`` seconds away, or when Upwork asked every process to pause.
+        ``max_wait`` seconds away, or when Upwork asked every process to pause, and
+        :class:`RateLimiterUnavailable` when the cache fails.
         """
         if self.limit <= 0:
             return 0.0
-        start_at = self._reserve(operation)
+        try:
+            start_at = self._reserve(operation)
+        except RateLimited:
+            raise
+        except Exception as err:  # each cache backend raises its own errors
+            raise RateLimiterUnavailable(
+                f"The Upwork rate limiter could not use the cache {self.cache_alias!r} "
+                f"({type(err).__name__}: {err}). Check that the cache server in "
+                "CACHES is running; no request was sent.",
+                operation=operation,
+            ) from err
         delay = start_at - self.clock()
         if delay > 0:
             logger.debug("Waiting %.3f s for a rate-limit slot for %s.", delay, operation)
@@ -82,12 +99,28 @@ class RateLimiter:
         return 0.0
 
     def block(self, seconds: float) -> None:
-        """Pause every process sharing this limiter for ``seconds``, as after a 429 response."""
+        """Pause every process sharing this limiter for ``seconds``, as after a 429 response.
+
+        The pause is at most ``MAX_BLOCK_SECONDS``. When the cache fails, the pause is logged
+        and skipped, so the caller still raises the error that asked for it.
+        """
+        if not math.isfinite(seconds) or seconds <= 0:
+            return
+        seconds = min(seconds, MAX_BLOCK_SECONDS)
         until = self.clock() + seconds
-        with self._locked():
-            current = self.cache.get(self.blocked_key) or 0.0
-            if until > current:
-                self.cache.set(self.blocked_key, until, timeout=int(seconds) + 1)
+        try:
+            with self._locked():
+                current = self.cache.get(self.blocked_key) or 0.0
+                if until > current:
+                    self.cache.set(self.blocked_key, until, timeout=int(seconds) + 1)
+        except Exception as err:  # each cache backend raises its own errors
+            logger.warning(
+                "Could not store a %.0f s pause of Upwork requests in the cache %r: %s: %s",
+                seconds,
+                self.cache_alias,
+                type(err).__name__,
+                err,
+            )
 
     def reset(self) -> None:
         self.cache.delete_many([self.log_key, self.lock_key, self.blocked_key])
@@ -110,7 +143,10 @@ class RateLimiter:
                     operation=operation,
                 )
             log.append(start_at)
-            self.cache.set(self.log_key, log[-self.limit :], timeout=int(WINDOW_SECONDS * 2))
+            # The log must outlive its latest slot by a window, however far ahead that is.
+            self.cache.set(
+                self.log_key, log[-self.limit :], timeout=int(wait + WINDOW_SECONDS * 2) + 1
+            )
             return start_at
 
     def _locked(self) -> _CacheLock:
@@ -135,5 +171,8 @@ class _CacheLock:
             time.sleep(_LOCK_POLL)
 
     def __exit__(self, *exc_info: object) -> None:
+        # NOTE: the check and the delete are two cache calls, because Django's cache API has
+        # no compare-and-delete. A holder slower than _LOCK_TIMEOUT could delete the next
+        # holder's lock; a reservation takes milliseconds.
         if self.cache.get(self.key) == self.token:
             self.cache.delete(self.key)
