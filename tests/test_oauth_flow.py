@@ -119,6 +119,17 @@ def test_forged_state_is_rejected(staff_client, emulator):
     assert not OAuthToken.objects.exists()
 
 
+def test_stray_callbacks_create_no_session(client, emulator):
+    from django.contrib.sessions.models import Session
+
+    for state in ("x", "y", "z"):
+        response = client.get(CALLBACK, {"code": "c", "state": state})
+
+        assert response.status_code == 400
+        assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0
+
+
 def test_missing_state_is_rejected(staff_client, emulator):
     response = staff_client.get(CALLBACK, {"code": "anything"})
 

@@ -113,12 +113,14 @@ def complete_authorization(request: HttpRequest) -> OAuthToken:
     state = request.GET.get("state", "")
     pending = request.session.get(SESSION_KEY, {})
     entry = pending.pop(state, None) if state else None
-    request.session[SESSION_KEY] = pending
     if entry is None:
         raise InvalidOAuthState(
             "The connection request is unknown or was already used, or the session changed. "
             f"Start the connection again at {_authorize_path()}."
         )
+    # A known state is spent here. An unknown one changes nothing, so a stray request to the
+    # callback creates no session.
+    request.session[SESSION_KEY] = pending
     if time.time() - entry.get("created", 0) >= STATE_MAX_AGE:
         raise InvalidOAuthState(
             f"The connection request expired. Start the connection again at {_authorize_path()}."
@@ -130,7 +132,7 @@ def complete_authorization(request: HttpRequest) -> OAuthToken:
         )
     error = request.GET.get("error")
     if error:
-        logger.info("Upwork authorization was declined: %s.", error)
+        logger.info("Upwork authorization was declined: %r.", error)
         raise AuthorizationDenied(
             "Access to the Upwork account was not granted. To retry, start the connection again "
             f"at {_authorize_path()}.",
