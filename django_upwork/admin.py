@@ -11,6 +11,7 @@ import django
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_permission_codename
 from django.core.paginator import Paginator
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, JSONField, QuerySet
@@ -191,6 +192,15 @@ class JobPostingAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_refresh_permission(self, request: HttpRequest) -> bool:
+        """Return whether the user may refresh postings: the model's change permission.
+
+        The admin shows postings read-only, so has_change_permission() is always False and
+        the permission is checked directly.
+        """
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
     @admin.display(description=_("fixed budget"), ordering="budget_amount")
     def budget(self, obj: JobPosting) -> str:
         return obj.fixed_budget_display or "-"
@@ -217,7 +227,7 @@ class JobPostingAdmin(admin.ModelAdmin):
     def raw_pretty(self, obj: JobPosting) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.raw, indent=2, ensure_ascii=False))
 
-    @admin.action(description=_("Refresh selected postings from Upwork"))
+    @admin.action(description=_("Refresh selected postings from Upwork"), permissions=("refresh",))
     def refresh_from_upwork(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
         succeeded = failed = 0
         for upwork_id in queryset.values_list("upwork_id", flat=True):
@@ -236,7 +246,7 @@ class JobPostingAdmin(admin.ModelAdmin):
             request, f"Refreshed {succeeded} postings; {failed} failed.", messages.INFO
         )
 
-    @admin.action(description=_("Purge expired postings now"))
+    @admin.action(description=_("Purge expired postings now"), permissions=("delete",))
     def purge_expired_now(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
         deleted = services.purge_expired_postings()
         self.message_user(request, f"Deleted {deleted} expired postings.", messages.INFO)

@@ -117,6 +117,57 @@ def test_purge_action(staff_client, postings):
     assert JobPosting.objects.count() == 16
 
 
+@pytest.fixture
+def viewer_client(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(
+        "viewer", password="viewer-password", is_staff=True
+    )
+    user.user_permissions.add(Permission.objects.get(codename="view_jobposting"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("action", ["refresh_from_upwork", "purge_expired_now"])
+def test_view_permission_runs_no_action(viewer_client, postings, emulator, action):
+    JobPosting.objects.filter(pk=postings[0].pk).update(
+        cached_at=timezone.now() - timedelta(days=2)
+    )
+    before = graphql_hits(emulator)
+
+    page = viewer_client.get(CHANGELIST)
+    response = viewer_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [postings[1].pk]}, follow=True
+    )
+
+    assert page.status_code == 200
+    assert action not in page.content.decode()
+    assert response.status_code == 200
+    assert graphql_hits(emulator) == before
+    assert JobPosting.objects.count() == 20
+
+
+def test_change_permission_allows_refresh(client, django_user_model, postings, emulator):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(
+        "editor", password="editor-password", is_staff=True
+    )
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_jobposting", "change_jobposting"])
+    )
+    client.force_login(user)
+
+    response = client.post(
+        CHANGELIST,
+        {"action": "refresh_from_upwork", "_selected_action": [postings[0].pk]},
+        follow=True,
+    )
+
+    assert "Refreshed 1 postings; 0 failed." in response.content.decode()
+
+
 def test_connection_page_hides_tokens(staff_client, connected):
     response = staff_client.get(f"/admin/django_upwork/oauthtoken/{connected.pk}/change/")
 
