@@ -352,6 +352,19 @@ def test_connection_error_names_the_cause(connected, settings):
         services.search_job_postings()
 
 
+def test_reset_connection_names_the_cause(seeded, emulator, settings):
+    settings.UPWORK_MAX_RETRIES = 0
+    emulator.inject_fault("graphql", "connection_reset")
+
+    with pytest.raises(UpworkConnectionError) as raised:
+        services.search_job_postings(NEXT_PAGE)
+
+    message = str(raised.value)
+    assert "failed: " in message
+    assert "Connection aborted" not in message
+    assert "Error(" not in message
+
+
 def test_timeout_message_names_both_limits(seeded, emulator, settings):
     settings.UPWORK_TIMEOUT = (1.0, 0.5)
     settings.UPWORK_MAX_RETRIES = 0

@@ -158,7 +158,7 @@ class GraphQLClient:
             ) from err
         except requests.ConnectionError as err:
             raise UpworkConnectionError(
-                f"Could not connect to Upwork at {conf.api_url()}: {connection_failure(err)}.",
+                f"The connection to Upwork at {conf.api_url()} failed: {connection_failure(err)}.",
                 operation=operation,
             ) from err
         return parse_graphql_response(response, operation)
@@ -178,7 +178,9 @@ def connection_failure(err: requests.ConnectionError) -> str:
         if isinstance(reason, BaseException) and reason is not cause:
             cause = reason
             continue
-        inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        # urllib3's ProtocolError carries its cause after a message, as in
+        # ('Connection aborted.', ConnectionResetError(...)).
+        inner = next((arg for arg in cause.args if isinstance(arg, BaseException)), None)
         if inner is None or inner is cause:
             break
         cause = inner

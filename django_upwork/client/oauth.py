@@ -219,7 +219,7 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
         ) from err
     except requests.ConnectionError as err:
         raise UpworkConnectionError(
-            f"Could not connect to Upwork's token endpoint at {conf.token_url()}: "
+            f"The connection to Upwork's token endpoint at {conf.token_url()} failed: "
             f"{connection_failure(err)}.",
             operation=f"token:{grant}",
         ) from err
