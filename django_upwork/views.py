@@ -27,22 +27,38 @@ def _text(message: str, status: int = 200) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
+def _not_configured(err: UpworkConfigurationError) -> HttpResponse:
+    return _text(f"The Upwork connection is not configured: {err}", status=500)
+
+
+def _permission_denied(request: HttpRequest, action: str) -> HttpResponse | None:
+    """Return the response for a user who may not ``action`` the account, else ``None``."""
+    try:
+        allowed = services.user_can_connect(request.user)
+    except UpworkConfigurationError as err:
+        return _not_configured(err)
+    if allowed:
+        return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    return _text("Only staff users may connect the Upwork account.", status=403)
+    return _text(
+        f"You do not have permission to {action} the Upwork account "
+        "(UPWORK_CONNECT_PERMISSION).",
+        status=403,
+    )
 
 
 @never_cache
 @require_GET
 def authorize(request: HttpRequest) -> HttpResponse:
     """Redirect a permitted user to Upwork's authorization page."""
-    if not services.user_can_connect(request.user):
-        return _forbidden(request)
+    denied = _permission_denied(request, "connect")
+    if denied is not None:
+        return denied
     try:
         url = services.get_authorization_url(request)
     except UpworkConfigurationError as err:
-        return _text(f"The Upwork connection is not configured: {err}", status=500)
+        return _not_configured(err)
     return HttpResponseRedirect(url)
 
 
@@ -57,7 +73,7 @@ def callback(request: HttpRequest) -> HttpResponse:
     except AuthorizationDenied as err:
         return _text(str(err), status=403)
     except UpworkConfigurationError as err:
-        return _text(f"The Upwork connection is not configured: {err}", status=500)
+        return _not_configured(err)
     except UpworkError as err:
         logger.warning("Connecting the Upwork account failed: %s", err)
         return _text(f"Connecting the Upwork account failed: {err.message}", status=502)
@@ -71,8 +87,9 @@ def callback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
     """Forget the stored tokens (POST only, CSRF-protected, staff only)."""
-    if not services.user_can_connect(request.user):
-        return _forbidden(request)
+    denied = _permission_denied(request, "disconnect")
+    if denied is not None:
+        return denied
     services.disconnect()
     url = services.auth.success_url(request)
     if url:

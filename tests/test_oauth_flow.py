@@ -187,6 +187,31 @@ def test_non_staff_cannot_start(client, django_user_model, emulator):
     response = client.get("/upwork/connect/")
 
     assert response.status_code == 403
+    assert "permission to connect" in response.content.decode()
+
+
+def test_non_staff_cannot_disconnect(client, django_user_model, connected):
+    client.force_login(django_user_model.objects.create_user("plain"))
+
+    response = client.post("/upwork/disconnect/")
+
+    assert response.status_code == 403
+    assert "permission to disconnect" in response.content.decode()
+    assert OAuthToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("get", "/upwork/connect/"), ("post", "/upwork/disconnect/")]
+)
+def test_bad_permission_setting_is_a_clear_error(staff_client, connected, settings, method, path):
+    settings.UPWORK_CONNECT_PERMISSION = "staff"
+
+    response = getattr(staff_client, method)(path)
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/plain")
+    assert "UPWORK_CONNECT_PERMISSION must be" in response.content.decode()
+    assert OAuthToken.objects.exists()
 
 
 def test_anonymous_is_sent_to_login(client, emulator):
