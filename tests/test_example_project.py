@@ -436,3 +436,25 @@ def test_demo_script_rejects_bad_option(args: list[str], message: str) -> None:
 
     assert result.returncode == 2
     assert result.stderr.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [("", "DEMO_ADMIN_PASSWORD is not set"), ("short", "too short (5 characters)")],
+)
+def test_demo_admin_rejects_bad_password(
+    site_without_faults: ExampleSite, password: str, message: str
+) -> None:
+    env = {**site_without_faults.env, "DEMO_ADMIN_PASSWORD": password}
+
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "demo_admin", "--username", "second-admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert message in result.stderr

@@ -25,9 +25,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # The password comes from the environment so that it appears in no process list.
         password = os.environ.get(PASSWORD_VARIABLE, "")
+        if not password:
+            raise CommandError(f"{PASSWORD_VARIABLE} is not set. Set it to the admin password.")
         if len(password) < 8:
             raise CommandError(
-                f"{PASSWORD_VARIABLE} must hold the admin password, at least 8 characters."
+                f"{PASSWORD_VARIABLE} is too short ({len(password)} characters). Use at least 8."
             )
         user_model = get_user_model()
         user, created = user_model.objects.get_or_create(
