@@ -57,7 +57,8 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
         _read(getter, "E008", messages)
     interval = _read(conf.purge_interval, "E008", messages)
     within_terms = max_age is not None and max_age <= MAX_ALLOWED_AGE
-    if within_terms and interval is not None and max_age + interval > MAX_ALLOWED_AGE:
+    # Compared by subtraction, because max_age + interval overflows near timedelta.max.
+    if within_terms and interval is not None and interval > MAX_ALLOWED_AGE - max_age:
         messages.append(
             checks.Error(
                 f"UPWORK_CACHE_MAX_AGE ({max_age}) plus UPWORK_PURGE_INTERVAL ({interval}) is "

@@ -8,6 +8,7 @@ deployment can keep its secrets out of ``settings.py``.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,9 @@ DEFAULT_JOB_URL_PREFIX = "https://www.upwork.com/jobs/"
 DEFAULT_CACHE_MAX_AGE = timedelta(hours=23)
 DEFAULT_RATE_LIMIT = 300  # requests per minute, per egress IP address
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+# Seconds; no API call needs longer, and sockets reject timeouts of about 1e10 s and more
+# with OverflowError.
+MAX_TIMEOUT = 86400.0
 DEFAULT_RATE_LIMIT_MAX_WAIT = 30.0  # seconds a caller may wait for a rate-limit slot
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
@@ -156,10 +160,12 @@ def timeout() -> tuple[float, float]:
     """Return the (connect, read) timeout in seconds; a single number sets both."""
     value = _get("UPWORK_TIMEOUT", DEFAULT_TIMEOUT)
     parts = value if isinstance(value, (tuple, list)) else (value, value)
-    if len(parts) != 2 or not all(_is_number(part) and part > 0 for part in parts):
+    if len(parts) != 2 or not all(
+        _is_finite_number(part) and 0 < part <= MAX_TIMEOUT for part in parts
+    ):
         raise UpworkConfigurationError(
-            f"UPWORK_TIMEOUT must be a number of seconds above 0 or a (connect, read) pair of "
-            f"them, such as (5, 30); got {value!r}."
+            f"UPWORK_TIMEOUT must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+            f"or a (connect, read) pair of them, such as (5, 30); got {value!r}."
         )
     return (float(parts[0]), float(parts[1]))
 
@@ -238,12 +244,27 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_finite_number(value: Any) -> bool:
+    """Return whether ``value`` is an int or float that converts to a finite float."""
+    if not _is_number(value):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _duration(name: str, default: timedelta) -> timedelta:
     value = _get(name, default)
-    duration = timedelta(seconds=value) if _is_number(value) else value
+    duration: Any = value
+    if _is_finite_number(value):
+        try:
+            duration = timedelta(seconds=value)
+        except OverflowError:  # beyond timedelta.max, about 2.7 million years
+            duration = None
     if not isinstance(duration, timedelta) or duration <= timedelta(0):
         raise UpworkConfigurationError(
-            f"{name} must be a timedelta or a number of seconds above 0, such as "
+            f"{name} must be a timedelta or a finite number of seconds above 0, such as "
             f"timedelta(hours=1); got {value!r}."
         )
     return duration
@@ -251,9 +272,9 @@ def _duration(name: str, default: timedelta) -> timedelta:
 
 def _seconds(name: str, default: float) -> float:
     value = _get(name, default)
-    if not _is_number(value) or value < 0:
+    if not _is_finite_number(value) or value < 0:
         raise UpworkConfigurationError(
-            f"{name} must be a number of seconds of 0 or more; got {value!r}."
+            f"{name} must be a finite number of seconds of 0 or more; got {value!r}."
         )
     return float(value)
 

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from django_upwork import conf
 from django_upwork.checks import check_settings, check_token_encryption
+from django_upwork.exceptions import UpworkConfigurationError
 
 
 def ids(messages):
@@ -131,3 +133,88 @@ def test_plain_http_oauth_url_off_loopback(settings, name):
     for loopback in ("127.0.0.1", "localhost", "[::1]"):
         setattr(settings, name, f"http://{loopback}:8765/oauth")
         assert ids(check_settings()) == [], loopback
+
+
+NON_FINITE = [float("nan"), float("inf"), float("-inf")]
+# An int too large for a float, which math and timedelta reject with OverflowError.
+HUGE_INT = pytest.param(10**400, id="10**400")
+
+
+@pytest.mark.parametrize(
+    ("name", "check_id"),
+    [
+        ("UPWORK_CACHE_MAX_AGE", "django_upwork.E001"),
+        ("UPWORK_PURGE_INTERVAL", "django_upwork.E008"),
+    ],
+)
+@pytest.mark.parametrize("value", [10**20, -(10**20), HUGE_INT, 1e300, *NON_FINITE])
+def test_duration_out_of_range_reported(settings, name, check_id, value):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == [check_id]
+    assert name in messages[0].msg
+    assert repr(value) in messages[0].msg
+
+
+@pytest.mark.parametrize(
+    ("name", "check_id"),
+    [
+        ("UPWORK_TIMEOUT", "django_upwork.E003"),
+        ("UPWORK_RATE_LIMIT_MAX_WAIT", "django_upwork.E008"),
+        ("UPWORK_RETRY_MAX_TIME", "django_upwork.E008"),
+        ("UPWORK_RETRY_BACKOFF", "django_upwork.E008"),
+    ],
+)
+@pytest.mark.parametrize("value", NON_FINITE)
+def test_non_finite_seconds_reported(settings, name, check_id, value):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == [check_id]
+    assert name in messages[0].msg
+    assert repr(value) in messages[0].msg
+
+
+@pytest.mark.parametrize(
+    ("name", "getter"),
+    [
+        ("UPWORK_TIMEOUT", conf.timeout),
+        ("UPWORK_RATE_LIMIT_MAX_WAIT", conf.rate_limit_max_wait),
+        ("UPWORK_RETRY_MAX_TIME", conf.retry_max_time),
+        ("UPWORK_RETRY_BACKOFF", conf.retry_backoff),
+        ("UPWORK_CACHE_MAX_AGE", conf.cache_max_age),
+        ("UPWORK_PURGE_INTERVAL", conf.purge_interval),
+    ],
+)
+@pytest.mark.parametrize("value", [*NON_FINITE, HUGE_INT])
+def test_non_finite_number_raises_configuration_error(settings, name, getter, value):
+    setattr(settings, name, value)
+
+    with pytest.raises(UpworkConfigurationError, match=name):
+        getter()
+
+
+@pytest.mark.parametrize("value", [float("nan"), (5, float("inf")), 10**10, (5, 86401)])
+def test_timeout_beyond_one_day_rejected(settings, value):
+    settings.UPWORK_TIMEOUT = value
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_TIMEOUT"):
+        conf.timeout()
+
+
+def test_timeout_of_one_day_accepted(settings):
+    settings.UPWORK_TIMEOUT = (5, 86400)
+
+    assert conf.timeout() == (5.0, 86400.0)
+
+
+def test_huge_purge_interval_reported_not_raised(settings):
+    settings.UPWORK_PURGE_INTERVAL = timedelta.max
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E010"]
+    assert "UPWORK_PURGE_INTERVAL" in messages[0].msg
