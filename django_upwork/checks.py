@@ -17,6 +17,10 @@ from django_upwork import conf
 from django_upwork.exceptions import UpworkConfigurationError
 
 MAX_ALLOWED_AGE = timedelta(hours=24)
+FERNET_KEY_HINT = (
+    'Generate one with: python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())"'
+)
 
 
 @checks.register()
@@ -152,8 +156,11 @@ def is_safe_success_url(url: str, allowed_hosts: set[str]) -> bool:
 def check_token_encryption(
     app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
 ) -> list[Any]:
-    if conf.token_encryption_keys():
-        return []
+    try:
+        if conf.token_encryption_keys():
+            return []
+    except UpworkConfigurationError:
+        return []  # check_settings reports the invalid value as E007.
     return [
         checks.Warning(
             "Upwork OAuth tokens are stored in plain text.",
@@ -199,7 +206,16 @@ def check_purge_schedule(
 
 
 def _check_encryption_keys() -> list[Any]:
-    keys = conf.token_encryption_keys()
+    try:
+        keys = conf.token_encryption_keys()
+    except UpworkConfigurationError as err:
+        return [
+            checks.Error(
+                str(err),
+                hint=FERNET_KEY_HINT,
+                id="django_upwork.E007",
+            )
+        ]
     if not keys:
         return []
     try:
@@ -220,8 +236,7 @@ def _check_encryption_keys() -> list[Any]:
                 checks.Error(
                     f"Key number {index + 1} in UPWORK_TOKEN_ENCRYPTION_KEY is not a valid "
                     "Fernet key.",
-                    hint='Generate one with: python -c "from cryptography.fernet import Fernet; '
-                    'print(Fernet.generate_key().decode())"',
+                    hint=FERNET_KEY_HINT,
                     id="django_upwork.E007",
                 )
             ]

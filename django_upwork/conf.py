@@ -246,13 +246,47 @@ def connect_permission() -> str:
 
 
 def token_encryption_keys() -> list[str]:
-    """Return the Fernet keys for token encryption at rest, newest first; empty when off."""
+    """Return the Fernet keys for token encryption at rest, newest first; empty when off.
+
+    The setting is one key or several separated by commas, as str or as the bytes that
+    ``Fernet.generate_key()`` returns, or a list or tuple of such keys. Error messages name
+    the type or position of a bad key but never its value, because keys are secrets.
+    """
     value = _get("UPWORK_TOKEN_ENCRYPTION_KEY") or os.environ.get("UPWORK_TOKEN_ENCRYPTION_KEY")
     if not value:
         return []
-    if isinstance(value, str):
-        return [key.strip() for key in value.split(",") if key.strip()]
-    return [str(key) for key in value]
+    if isinstance(value, (str, bytes)):
+        return _split_keys(_key_text(value, "UPWORK_TOKEN_ENCRYPTION_KEY"))
+    if not isinstance(value, (list, tuple)):
+        raise UpworkConfigurationError(
+            "UPWORK_TOKEN_ENCRYPTION_KEY must be a Fernet key as str or bytes, or a list of "
+            f"them; got a value of type {type(value).__name__}."
+        )
+    keys = []
+    for index, key in enumerate(value):
+        where = f"Key number {index + 1} in UPWORK_TOKEN_ENCRYPTION_KEY"
+        if not isinstance(key, (str, bytes)):
+            raise UpworkConfigurationError(
+                f"{where} must be a Fernet key as str or bytes; got a value of type "
+                f"{type(key).__name__}."
+            )
+        keys.extend(_split_keys(_key_text(key, where)))
+    return keys
+
+
+def _key_text(key: str | bytes, where: str) -> str:
+    if isinstance(key, str):
+        return key
+    try:
+        return key.decode("ascii")
+    except UnicodeDecodeError:
+        raise UpworkConfigurationError(
+            f"{where} contains bytes that are not ASCII, so it is not a Fernet key."
+        ) from None
+
+
+def _split_keys(text: str) -> list[str]:
+    return [key.strip() for key in text.split(",") if key.strip()]
 
 
 def _is_number(value: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 
@@ -263,3 +264,63 @@ def test_rate_limit_max_wait_bound_fits_log_lifetime():
     slot_counts_for = ratelimit.WINDOW_SECONDS + ratelimit.ARRIVAL_MARGIN_SECONDS
     # One second of slack for caches that expire keys on a whole-second clock.
     assert conf.MAX_RATE_LIMIT_MAX_WAIT + slot_counts_for + 1 <= log_lifetime
+
+
+def test_encryption_key_as_bytes_accepted(settings):
+    key = Fernet.generate_key()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = key
+
+    assert conf.token_encryption_keys() == [key.decode()]
+    assert ids(check_settings()) == []
+    assert ids(check_token_encryption()) == []
+
+
+def test_encryption_keys_mixed_list_accepted(settings):
+    new_key, old_key = Fernet.generate_key(), Fernet.generate_key().decode()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = (new_key, old_key)
+
+    assert conf.token_encryption_keys() == [new_key.decode(), old_key]
+    assert ids(check_settings()) == []
+
+
+def test_encryption_keys_comma_separated_bytes(settings):
+    new_key, old_key = Fernet.generate_key(), Fernet.generate_key()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = new_key + b", " + old_key
+
+    assert conf.token_encryption_keys() == [new_key.decode(), old_key.decode()]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        12345,
+        float("nan"),
+        {"key": "value"},
+        [12345],
+        ["x" * 43 + "=", None],
+        b"\xff" * 44,
+        [b"\xfe" * 44],
+    ],
+)
+def test_encryption_key_of_wrong_type_reported(settings, value):
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = value
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E007"]
+    assert "UPWORK_TOKEN_ENCRYPTION_KEY" in messages[0].msg
+    assert messages[0].hint
+    assert check_token_encryption() == []
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_TOKEN_ENCRYPTION_KEY"):
+        conf.token_encryption_keys()
+
+
+@pytest.mark.parametrize("value", [12345, b"\xffsecret-bytes", ["x" * 43 + "=", 987654]])
+def test_encryption_key_message_hides_value(settings, value):
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = value
+
+    (message,) = check_settings()
+
+    for secret in ("12345", "secret-bytes", "xxxx", "987654"):
+        assert secret not in message.msg
+        assert secret not in message.hint
