@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
@@ -95,15 +95,18 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             messages.append(
                 _bad_url(name, value, "an absolute URL such as 'https://example.com/…'")
             )
-        elif name in OAUTH_URL_SETTINGS and value is not None and conf.is_remote_plain_http(value):
+        elif name in CLEARTEXT_RISKS and value is not None and conf.is_remote_plain_http(value):
             messages.append(
-                _bad_url(
-                    name,
-                    value,
-                    "an https URL (plain http works only on 127.0.0.1, localhost or ::1)",
+                checks.Error(
+                    f"{name} is {value!r}, plain HTTP to a host other than this machine, so "
+                    f"{CLEARTEXT_RISKS[name]} would travel unencrypted.",
+                    hint=f"Set {name} to an https URL, or remove it to use the default. Plain "
+                    "http is allowed only on 127.0.0.1, localhost or ::1, such as for the "
+                    "bundled emulator.",
+                    id="django_upwork.E004",
                 )
             )
-    site = getattr(settings, "UPWORK_SITE_URL", None)
+    site = conf.site_url_value()
     if site is not None and not _is_site_url(site):
         messages.append(
             _bad_url(
@@ -169,6 +172,30 @@ def check_token_encryption(
             id="django_upwork.W004",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_plain_http_callback(
+    app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
+) -> list[Any]:
+    """Warn when Upwork would send the authorization code to this site over plain HTTP."""
+    messages: list[Any] = []
+    for name, value in (
+        ("UPWORK_SITE_URL", conf.site_url_value()),
+        ("UPWORK_REDIRECT_URI", getattr(settings, "UPWORK_REDIRECT_URI", None)),
+    ):
+        # check_settings reports a value that is not an http or https URL as E004.
+        if _is_http_url(value) and conf.is_remote_plain_http(value):
+            messages.append(
+                checks.Warning(
+                    f"{name} is {value!r}, plain HTTP to a host other than this machine, so "
+                    "the authorization code that Upwork redirects to this site travels "
+                    "unencrypted.",
+                    hint=f"Serve the site over HTTPS and set {name} to its https URL.",
+                    id="django_upwork.W007",
+                )
+            )
+    return messages
 
 
 @checks.register(checks.Tags.database)
@@ -266,7 +293,12 @@ def _bad_url(name: str, value: Any, expected: str) -> checks.CheckMessage:
     )
 
 
-OAUTH_URL_SETTINGS = ("UPWORK_AUTHORIZE_URL", "UPWORK_TOKEN_URL")
+# Endpoints that must not use plain HTTP to a remote host, with what would leak.
+CLEARTEXT_RISKS = {
+    "UPWORK_API_URL": "the access token sent with every request",
+    "UPWORK_AUTHORIZE_URL": "the user's Upwork login",
+    "UPWORK_TOKEN_URL": "the client secret and the tokens",
+}
 
 
 def _is_site_url(value: Any) -> bool:
@@ -292,7 +324,7 @@ def _check_unknown_settings() -> list[Any]:
     return messages
 
 
-def _is_http_url(value: Any) -> bool:
+def _is_http_url(value: Any) -> TypeGuard[str]:
     if not isinstance(value, str):
         return False
     parts = urlsplit(value)

@@ -117,16 +117,31 @@ def has_credentials() -> bool:
 
 def redirect_uri() -> str | None:
     """Return ``UPWORK_REDIRECT_URI`` when set; the caller builds one otherwise."""
-    return _get("UPWORK_REDIRECT_URI") or None
+    return _optional_string("UPWORK_REDIRECT_URI", _get("UPWORK_REDIRECT_URI"))
+
+
+def site_url_value() -> Any:
+    """Return ``UPWORK_SITE_URL`` as configured, from settings or else the environment."""
+    return _get("UPWORK_SITE_URL") or os.environ.get("UPWORK_SITE_URL") or None
 
 
 def site_url() -> str | None:
-    value = _get("UPWORK_SITE_URL") or os.environ.get("UPWORK_SITE_URL") or None
+    value = _optional_string("UPWORK_SITE_URL", site_url_value())
     return value.rstrip("/") if value else None
 
 
 def success_url() -> str | None:
-    return _get("UPWORK_SUCCESS_URL") or None
+    return _optional_string("UPWORK_SUCCESS_URL", _get("UPWORK_SUCCESS_URL"))
+
+
+def _optional_string(name: str, value: Any) -> str | None:
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise UpworkConfigurationError(
+            f"{name} must be a URL as a string, such as 'https://example.com'; got {value!r}."
+        )
+    return value
 
 
 def api_url() -> str:
@@ -186,7 +201,7 @@ def rate_limit() -> int:
 
 
 def rate_limit_max_wait() -> float:
-    """Return the seconds a caller may wait for a rate-limit slot, at most ``MAX_RATE_LIMIT_MAX_WAIT``."""
+    """Return the seconds a caller may wait for a rate-limit slot, 0 to 58."""
     value = _seconds("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT)
     if value > MAX_RATE_LIMIT_MAX_WAIT:
         raise UpworkConfigurationError(

@@ -10,7 +10,11 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 
 from django_upwork import conf
-from django_upwork.checks import check_settings, check_token_encryption
+from django_upwork.checks import (
+    check_plain_http_callback,
+    check_settings,
+    check_token_encryption,
+)
 from django_upwork.client import ratelimit
 from django_upwork.client.ratelimit import RateLimiter
 from django_upwork.exceptions import UpworkConfigurationError
@@ -130,11 +134,15 @@ def test_missing_client_id_error_names_the_fix(settings, monkeypatch):
         conf.client_id()
 
 
-@pytest.mark.parametrize("name", ["UPWORK_AUTHORIZE_URL", "UPWORK_TOKEN_URL"])
-def test_plain_http_oauth_url_off_loopback(settings, name):
+@pytest.mark.parametrize("name", ["UPWORK_API_URL", "UPWORK_AUTHORIZE_URL", "UPWORK_TOKEN_URL"])
+def test_plain_http_endpoint_off_loopback(settings, name):
     setattr(settings, name, "http://upwork.example/oauth")
 
-    assert ids(check_settings()) == ["django_upwork.E004"]
+    messages = check_settings()
+    assert ids(messages) == ["django_upwork.E004"]
+    assert name in messages[0].msg
+    assert "'http://upwork.example/oauth'" in messages[0].msg
+    assert "https" in messages[0].hint
     for loopback in ("127.0.0.1", "localhost", "[::1]"):
         setattr(settings, name, f"http://{loopback}:8765/oauth")
         assert ids(check_settings()) == [], loopback
@@ -324,3 +332,79 @@ def test_encryption_key_message_hides_value(settings, value):
     for secret in ("12345", "secret-bytes", "xxxx", "987654"):
         assert secret not in message.msg
         assert secret not in message.hint
+
+
+@pytest.mark.parametrize(
+    ("name", "getter"),
+    [
+        ("UPWORK_SITE_URL", conf.site_url),
+        ("UPWORK_REDIRECT_URI", conf.redirect_uri),
+        ("UPWORK_SUCCESS_URL", conf.success_url),
+    ],
+)
+@pytest.mark.parametrize("value", [123, b"https://example.com", ["https://example.com"]])
+def test_url_setting_of_wrong_type(settings, name, getter, value):
+    setattr(settings, name, value)
+
+    with pytest.raises(UpworkConfigurationError, match=name):
+        getter()
+    messages = check_settings()
+    assert ids(messages) == [
+        {"UPWORK_SUCCESS_URL": "django_upwork.E005"}.get(name, "django_upwork.E004")
+    ]
+    assert name in messages[0].msg
+
+
+def test_site_url_from_environment_checked(settings, monkeypatch):
+    del settings.UPWORK_SITE_URL
+    monkeypatch.setenv("UPWORK_SITE_URL", "example.com")
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E004"]
+    assert "UPWORK_SITE_URL" in messages[0].msg
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("UPWORK_SITE_URL", "http://jobs.example.com"),
+        ("UPWORK_REDIRECT_URI", "http://jobs.example.com/upwork/callback/"),
+    ],
+)
+def test_plain_http_callback_warns_on_deploy(settings, name, value):
+    settings.UPWORK_SITE_URL = "https://jobs.example.com"
+    setattr(settings, name, value)
+
+    messages = check_plain_http_callback()
+
+    assert ids(messages) == ["django_upwork.W007"]
+    assert name in messages[0].msg
+    assert repr(value) in messages[0].msg
+    assert messages[0].hint
+    assert ids(check_settings()) == []
+
+
+def test_plain_http_callback_from_environment_warns(settings, monkeypatch):
+    del settings.UPWORK_SITE_URL
+    monkeypatch.setenv("UPWORK_SITE_URL", "http://jobs.example.com")
+
+    assert ids(check_plain_http_callback()) == ["django_upwork.W007"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://jobs.example.com",
+        "http://127.0.0.1:8000",
+        "http://localhost:8000",
+        "http://[::1]:8000",
+        123,
+        "jobs.example.com",
+    ],
+)
+def test_no_plain_http_callback_warning(settings, value):
+    settings.UPWORK_SITE_URL = value
+    settings.UPWORK_REDIRECT_URI = value
+
+    assert check_plain_http_callback() == []
