@@ -11,7 +11,11 @@ from urllib.parse import urlsplit
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 
 from django_upwork import conf
 from django_upwork.exceptions import UpworkConfigurationError
@@ -196,6 +200,83 @@ def check_plain_http_callback(
                 )
             )
     return messages
+
+
+@checks.register(checks.Tags.caches)
+def check_rate_limit_cache(
+    app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
+) -> list[Any]:
+    """Warn when the limiter's cache stores nothing, which turns rate limiting off."""
+    backend = _rate_limit_cache_backend()
+    if backend is None or not issubclass(backend[2], DummyCache):
+        return []
+    alias, path, _ = backend
+    return [
+        checks.Warning(
+            f"The rate limiter's cache {alias!r} (UPWORK_RATE_LIMIT_CACHE) uses {path}, which "
+            "stores nothing, so requests to Upwork are not rate-limited.",
+            hint="Set UPWORK_RATE_LIMIT_CACHE to a cache that every process shares, such as "
+            "Redis, Memcached or the database cache, or set UPWORK_RATE_LIMIT = 0 to turn the "
+            "limiter off on purpose.",
+            id="django_upwork.W008",
+        )
+    ]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_rate_limit_cache_sharing(
+    app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
+) -> list[Any]:
+    """Warn when the limiter's cache gives each process its own budget or no atomic lock."""
+    backend = _rate_limit_cache_backend()
+    if backend is None:
+        return []
+    alias, path, backend_class = backend
+    if issubclass(backend_class, LocMemCache):
+        reason = "keeps one budget per process, so the processes together can exceed the limit"
+    elif issubclass(backend_class, FileBasedCache):
+        reason = (
+            "has no atomic add(), so two processes can take the limiter's lock and reserve "
+            "the same slot"
+        )
+    else:
+        return []
+    return [
+        checks.Warning(
+            f"The rate limiter's cache {alias!r} (UPWORK_RATE_LIMIT_CACHE) uses {path}, which "
+            f"{reason}.",
+            hint="Set UPWORK_RATE_LIMIT_CACHE to a cache that every web and worker process "
+            "shares, such as Redis, Memcached or the database cache.",
+            id="django_upwork.W009",
+        )
+    ]
+
+
+def _rate_limit_cache_backend() -> tuple[str, str, type] | None:
+    """Return the alias, BACKEND path and class of the limiter's cache.
+
+    Returns ``None`` when the limiter is off (``UPWORK_RATE_LIMIT = 0``), when E009 reports the
+    alias as missing, or when the backend cannot be imported, which Django raises as
+    ``InvalidCacheBackendError`` when the cache is first used.
+    """
+    try:
+        if conf.rate_limit() == 0:
+            return None
+    except UpworkConfigurationError:
+        pass  # E002 reports the value, and the limiter is not off.
+    alias = conf.rate_limit_cache_alias()
+    caches_setting = getattr(settings, "CACHES", None)
+    config = caches_setting.get(alias) if isinstance(caches_setting, dict) else None
+    path = config.get("BACKEND") if isinstance(config, dict) else None
+    if not isinstance(path, str):
+        return None
+    try:
+        backend_class = import_string(path)
+    except ImportError:
+        return None
+    if not isinstance(backend_class, type):
+        return None
+    return alias, path, backend_class
 
 
 @checks.register(checks.Tags.database)

@@ -12,6 +12,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django_upwork import conf
 from django_upwork.checks import (
     check_plain_http_callback,
+    check_rate_limit_cache,
+    check_rate_limit_cache_sharing,
     check_settings,
     check_token_encryption,
 )
@@ -408,3 +410,93 @@ def test_no_plain_http_callback_warning(settings, value):
     settings.UPWORK_REDIRECT_URI = value
 
     assert check_plain_http_callback() == []
+
+
+class SharedLocMemCache(LocMemCache):
+    """A LocMemCache subclass, to show that the checks look at the class, not the path."""
+
+
+CACHE_BACKENDS = {
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "filebased": "django.core.cache.backends.filebased.FileBasedCache",
+    "database": "django.core.cache.backends.db.DatabaseCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "locmem-subclass": f"{__name__}.SharedLocMemCache",
+    "missing": "no.such.module.Cache",
+}
+
+
+def use_limiter_cache(settings, backend):
+    settings.UPWORK_RATE_LIMIT = 300
+    # Nothing connects to these caches: the checks only import the backend class.
+    settings.CACHES = {
+        "default": {"BACKEND": CACHE_BACKENDS["locmem"]},
+        "limiter": {"BACKEND": CACHE_BACKENDS[backend], "LOCATION": "127.0.0.1:1"},
+    }
+    settings.UPWORK_RATE_LIMIT_CACHE = "limiter"
+
+
+def test_dummy_limiter_cache_warns(settings):
+    use_limiter_cache(settings, "dummy")
+
+    messages = check_rate_limit_cache()
+
+    assert ids(messages) == ["django_upwork.W008"]
+    assert "'limiter'" in messages[0].msg
+    assert "DummyCache" in messages[0].msg
+    assert "UPWORK_RATE_LIMIT = 0" in messages[0].hint
+    assert check_rate_limit_cache_sharing() == []
+
+
+def test_dummy_default_cache_warns(settings):
+    settings.UPWORK_RATE_LIMIT = 300
+    del settings.UPWORK_RATE_LIMIT_CACHE
+    settings.CACHES = {"default": {"BACKEND": CACHE_BACKENDS["dummy"]}}
+
+    assert ids(check_rate_limit_cache()) == ["django_upwork.W008"]
+
+
+def test_dummy_cache_silent_when_limiter_off(settings):
+    use_limiter_cache(settings, "dummy")
+    settings.UPWORK_RATE_LIMIT = 0
+
+    assert check_rate_limit_cache() == []
+
+
+@pytest.mark.parametrize("backend", ["locmem", "filebased", "locmem-subclass"])
+def test_unshared_limiter_cache_warns_on_deploy(settings, backend):
+    use_limiter_cache(settings, backend)
+
+    messages = check_rate_limit_cache_sharing()
+
+    assert ids(messages) == ["django_upwork.W009"]
+    assert "'limiter'" in messages[0].msg
+    assert CACHE_BACKENDS[backend] in messages[0].msg
+    assert "Redis" in messages[0].hint
+    assert check_rate_limit_cache() == []
+
+
+@pytest.mark.parametrize("backend", ["database", "redis", "memcached", "missing"])
+def test_shared_limiter_cache_passes(settings, backend):
+    use_limiter_cache(settings, backend)
+
+    assert check_rate_limit_cache() == []
+    assert check_rate_limit_cache_sharing() == []
+
+
+def test_unshared_cache_silent_when_limiter_off(settings):
+    use_limiter_cache(settings, "locmem")
+    settings.UPWORK_RATE_LIMIT = 0
+
+    assert check_rate_limit_cache_sharing() == []
+
+
+def test_limiter_cache_checks_skip_unknown_alias(settings):
+    settings.UPWORK_RATE_LIMIT = 300
+    settings.UPWORK_RATE_LIMIT_CACHE = "redis"
+
+    assert check_rate_limit_cache() == []
+    assert check_rate_limit_cache_sharing() == []
+    assert ids(check_settings()) == ["django_upwork.E009"]
