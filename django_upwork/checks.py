@@ -307,7 +307,9 @@ def check_purge_schedule(
             f"No enabled Celery beat schedule runs {PURGE_TASK_NAME}, so cached postings are only "
             "hidden after UPWORK_CACHE_MAX_AGE, not deleted.",
             hint="Add 'django_celery_beat' to INSTALLED_APPS and run migrate, or add the task "
-            "to CELERY_BEAT_SCHEDULE.",
+            "to CELERY_BEAT_SCHEDULE. Without Celery beat, run 'python manage.py "
+            "purge_upwork_cache' from cron at least every UPWORK_PURGE_INTERVAL, and add "
+            "'django_upwork.W005' to SILENCED_SYSTEM_CHECKS.",
             id="django_upwork.W005",
         )
     ]

@@ -1,8 +1,9 @@
 """Settings for django-upwork, read from Django settings when used.
 
 Every value is looked up at call time, never at import, so ``override_settings`` and
-pytest-django's ``settings`` fixture take effect at once. ``UPWORK_CLIENT_ID`` and
-``UPWORK_CLIENT_SECRET`` fall back to environment variables of the same names, so a
+pytest-django's ``settings`` fixture take effect at once. ``UPWORK_CLIENT_ID``,
+``UPWORK_CLIENT_SECRET``, ``UPWORK_SITE_URL`` and ``UPWORK_TOKEN_ENCRYPTION_KEY`` fall back
+to environment variables of the same names when the setting is unset or empty, so a
 deployment can keep its secrets out of ``settings.py``.
 """
 

@@ -500,3 +500,20 @@ def test_limiter_cache_checks_skip_unknown_alias(settings):
     assert check_rate_limit_cache() == []
     assert check_rate_limit_cache_sharing() == []
     assert ids(check_settings()) == ["django_upwork.E009"]
+
+
+@pytest.mark.django_db
+def test_purge_schedule_hint_names_cron_command(settings):
+    from django_celery_beat.models import PeriodicTask
+
+    from django_upwork.checks import check_purge_schedule
+    from django_upwork.services.schedule import PURGE_TASK_NAME
+
+    settings.CELERY_BEAT_SCHEDULE = {}
+    PeriodicTask.objects.filter(task=PURGE_TASK_NAME).delete()
+
+    (message,) = check_purge_schedule(None, databases=["default"])
+
+    assert message.id == "django_upwork.W005"
+    assert "manage.py purge_upwork_cache" in message.hint
+    assert "SILENCED_SYSTEM_CHECKS" in message.hint
