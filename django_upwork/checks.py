@@ -410,5 +410,8 @@ def _check_unknown_settings() -> list[Any]:
 def _is_http_url(value: Any) -> TypeGuard[str]:
     if not isinstance(value, str):
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unclosed IPv6 bracket in "http://["
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -517,3 +517,77 @@ def test_purge_schedule_hint_names_cron_command(settings):
     assert message.id == "django_upwork.W005"
     assert "manage.py purge_upwork_cache" in message.hint
     assert "SILENCED_SYSTEM_CHECKS" in message.hint
+
+
+ODD_VALUES = [
+    None,
+    "",
+    "x",
+    "http://[",
+    "http://example.com:99999",
+    0,
+    -1,
+    10**20,
+    HUGE_INT,
+    1e308,
+    *NON_FINITE,
+    True,
+    b"x",
+    b"\xff",
+    [],
+    [1],
+    (1, 2, 3),
+    {},
+    {"key": 1},
+    pytest.param(object(), id="object"),
+    timedelta.max,
+    timedelta.min,
+]
+ACCESSORS = [
+    conf.client_id,
+    conf.client_secret,
+    conf.has_credentials,
+    conf.redirect_uri,
+    conf.site_url,
+    conf.success_url,
+    conf.api_url,
+    conf.authorize_url,
+    conf.token_url,
+    conf.job_url_prefix,
+    conf.tenant_id,
+    conf.timeout,
+    conf.cache_max_age,
+    conf.rate_limit,
+    conf.rate_limit_max_wait,
+    conf.rate_limit_key,
+    conf.rate_limit_cache_alias,
+    conf.max_retries,
+    conf.retry_max_time,
+    conf.retry_backoff,
+    conf.purge_interval,
+    conf.purge_batch_size,
+    conf.connect_permission,
+    conf.token_encryption_keys,
+]
+
+
+@pytest.mark.parametrize("name", conf.SETTING_NAMES)
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_any_value_reported_not_raised(settings, name, value):
+    setattr(settings, name, value)
+
+    messages = [
+        *check_settings(),
+        *check_token_encryption(),
+        *check_plain_http_callback(),
+        *check_rate_limit_cache(),
+        *check_rate_limit_cache_sharing(),
+    ]
+
+    for message in messages:
+        assert message.id.startswith("django_upwork."), message
+    for accessor in ACCESSORS:
+        try:
+            accessor()
+        except UpworkConfigurationError as err:
+            assert "UPWORK_" in str(err), accessor.__name__
