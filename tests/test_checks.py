@@ -205,7 +205,7 @@ def test_non_finite_seconds_reported(settings, name, check_id, value):
     ],
 )
 @pytest.mark.parametrize("value", [*NON_FINITE, HUGE_INT])
-def test_non_finite_number_raises_configuration_error(settings, name, getter, value):
+def test_non_finite_accessor_raises(settings, name, getter, value):
     setattr(settings, name, value)
 
     with pytest.raises(UpworkConfigurationError, match=name):
@@ -263,7 +263,7 @@ class TimeoutRecordingCache(LocMemCache):
         super().set(key, value, timeout, version)
 
 
-def test_rate_limit_max_wait_bound_fits_log_lifetime():
+def test_max_wait_bound_fits_log_lifetime():
     """A slot reserved the maximum wait ahead stays in the log until it no longer counts."""
     cache = TimeoutRecordingCache()
     limiter = RateLimiter(1, cache=cache, max_wait=conf.MAX_RATE_LIMIT_MAX_WAIT)
