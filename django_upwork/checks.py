@@ -5,18 +5,26 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 
 from django_upwork import conf
 from django_upwork.exceptions import UpworkConfigurationError
 
 MAX_ALLOWED_AGE = timedelta(hours=24)
+FERNET_KEY_HINT = (
+    'Generate one with: python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())"'
+)
 
 
 @checks.register()
@@ -57,7 +65,8 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
         _read(getter, "E008", messages)
     interval = _read(conf.purge_interval, "E008", messages)
     within_terms = max_age is not None and max_age <= MAX_ALLOWED_AGE
-    if within_terms and interval is not None and max_age + interval > MAX_ALLOWED_AGE:
+    # Compared by subtraction, because max_age + interval overflows near timedelta.max.
+    if within_terms and interval is not None and interval > MAX_ALLOWED_AGE - max_age:
         messages.append(
             checks.Error(
                 f"UPWORK_CACHE_MAX_AGE ({max_age}) plus UPWORK_PURGE_INTERVAL ({interval}) is "
@@ -90,15 +99,18 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             messages.append(
                 _bad_url(name, value, "an absolute URL such as 'https://example.com/…'")
             )
-        elif name in OAUTH_URL_SETTINGS and value is not None and conf.is_remote_plain_http(value):
+        elif name in CLEARTEXT_RISKS and value is not None and conf.is_remote_plain_http(value):
             messages.append(
-                _bad_url(
-                    name,
-                    value,
-                    "an https URL (plain http works only on 127.0.0.1, localhost or ::1)",
+                checks.Error(
+                    f"{name} is {value!r}, plain HTTP to a host other than this machine, so "
+                    f"{CLEARTEXT_RISKS[name]} would travel unencrypted.",
+                    hint=f"Set {name} to an https URL, or remove it to use the default. Plain "
+                    "http is allowed only on 127.0.0.1, localhost or ::1, such as for the "
+                    "bundled emulator.",
+                    id="django_upwork.E004",
                 )
             )
-    site = getattr(settings, "UPWORK_SITE_URL", None)
+    site = conf.site_url_value()
     if site is not None and not _is_site_url(site):
         messages.append(
             _bad_url(
@@ -151,8 +163,11 @@ def is_safe_success_url(url: str, allowed_hosts: set[str]) -> bool:
 def check_token_encryption(
     app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
 ) -> list[Any]:
-    if conf.token_encryption_keys():
-        return []
+    try:
+        if conf.token_encryption_keys():
+            return []
+    except UpworkConfigurationError:
+        return []  # check_settings reports the invalid value as E007.
     return [
         checks.Warning(
             "Upwork OAuth tokens are stored in plain text.",
@@ -161,6 +176,107 @@ def check_token_encryption(
             id="django_upwork.W004",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_plain_http_callback(
+    app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
+) -> list[Any]:
+    """Warn when Upwork would send the authorization code to this site over plain HTTP."""
+    messages: list[Any] = []
+    for name, value in (
+        ("UPWORK_SITE_URL", conf.site_url_value()),
+        ("UPWORK_REDIRECT_URI", getattr(settings, "UPWORK_REDIRECT_URI", None)),
+    ):
+        # check_settings reports a value that is not an http or https URL as E004.
+        if _is_http_url(value) and conf.is_remote_plain_http(value):
+            messages.append(
+                checks.Warning(
+                    f"{name} is {value!r}, plain HTTP to a host other than this machine, so "
+                    "the authorization code that Upwork redirects to this site travels "
+                    "unencrypted.",
+                    hint=f"Serve the site over HTTPS and set {name} to its https URL.",
+                    id="django_upwork.W007",
+                )
+            )
+    return messages
+
+
+@checks.register(checks.Tags.caches)
+def check_rate_limit_cache(
+    app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
+) -> list[Any]:
+    """Warn when the limiter's cache stores nothing, which turns rate limiting off."""
+    backend = _rate_limit_cache_backend()
+    if backend is None or not issubclass(backend[2], DummyCache):
+        return []
+    alias, path, _ = backend
+    return [
+        checks.Warning(
+            f"The rate limiter's cache {alias!r} (UPWORK_RATE_LIMIT_CACHE) uses {path}, which "
+            "stores nothing, so requests to Upwork are not rate-limited.",
+            hint="Set UPWORK_RATE_LIMIT_CACHE to a cache that every process shares, such as "
+            "Redis, Memcached or the database cache, or set UPWORK_RATE_LIMIT = 0 to turn the "
+            "limiter off on purpose.",
+            id="django_upwork.W008",
+        )
+    ]
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_rate_limit_cache_sharing(
+    app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
+) -> list[Any]:
+    """Warn when the limiter's cache gives each process its own budget or no atomic lock."""
+    backend = _rate_limit_cache_backend()
+    if backend is None:
+        return []
+    alias, path, backend_class = backend
+    if issubclass(backend_class, LocMemCache):
+        reason = "keeps one budget per process, so the processes together can exceed the limit"
+    elif issubclass(backend_class, FileBasedCache):
+        reason = (
+            "has no atomic add(), so two processes can take the limiter's lock and reserve "
+            "the same slot"
+        )
+    else:
+        return []
+    return [
+        checks.Warning(
+            f"The rate limiter's cache {alias!r} (UPWORK_RATE_LIMIT_CACHE) uses {path}, which "
+            f"{reason}.",
+            hint="Set UPWORK_RATE_LIMIT_CACHE to a cache that every web and worker process "
+            "shares, such as Redis, Memcached or the database cache.",
+            id="django_upwork.W009",
+        )
+    ]
+
+
+def _rate_limit_cache_backend() -> tuple[str, str, type] | None:
+    """Return the alias, BACKEND path and class of the limiter's cache.
+
+    Returns ``None`` when the limiter is off (``UPWORK_RATE_LIMIT = 0``), when E009 reports the
+    alias as missing, or when the backend cannot be imported, which Django raises as
+    ``InvalidCacheBackendError`` when the cache is first used.
+    """
+    try:
+        if conf.rate_limit() == 0:
+            return None
+    except UpworkConfigurationError:
+        pass  # E002 reports the value, and the limiter is not off.
+    alias = conf.rate_limit_cache_alias()
+    caches_setting = getattr(settings, "CACHES", None)
+    config = caches_setting.get(alias) if isinstance(caches_setting, dict) else None
+    path = config.get("BACKEND") if isinstance(config, dict) else None
+    if not isinstance(path, str):
+        return None
+    try:
+        backend_class = import_string(path)
+    except ImportError:
+        return None
+    if not isinstance(backend_class, type):
+        return None
+    return alias, path, backend_class
 
 
 @checks.register(checks.Tags.database)
@@ -191,14 +307,25 @@ def check_purge_schedule(
             f"No enabled Celery beat schedule runs {PURGE_TASK_NAME}, so cached postings are only "
             "hidden after UPWORK_CACHE_MAX_AGE, not deleted.",
             hint="Add 'django_celery_beat' to INSTALLED_APPS and run migrate, or add the task "
-            "to CELERY_BEAT_SCHEDULE.",
+            "to CELERY_BEAT_SCHEDULE. Without Celery beat, run 'python manage.py "
+            "purge_upwork_cache' from cron at least every UPWORK_PURGE_INTERVAL, and add "
+            "'django_upwork.W005' to SILENCED_SYSTEM_CHECKS.",
             id="django_upwork.W005",
         )
     ]
 
 
 def _check_encryption_keys() -> list[Any]:
-    keys = conf.token_encryption_keys()
+    try:
+        keys = conf.token_encryption_keys()
+    except UpworkConfigurationError as err:
+        return [
+            checks.Error(
+                str(err),
+                hint=FERNET_KEY_HINT,
+                id="django_upwork.E007",
+            )
+        ]
     if not keys:
         return []
     try:
@@ -219,8 +346,7 @@ def _check_encryption_keys() -> list[Any]:
                 checks.Error(
                     f"Key number {index + 1} in UPWORK_TOKEN_ENCRYPTION_KEY is not a valid "
                     "Fernet key.",
-                    hint='Generate one with: python -c "from cryptography.fernet import Fernet; '
-                    'print(Fernet.generate_key().decode())"',
+                    hint=FERNET_KEY_HINT,
                     id="django_upwork.E007",
                 )
             ]
@@ -250,7 +376,12 @@ def _bad_url(name: str, value: Any, expected: str) -> checks.CheckMessage:
     )
 
 
-OAUTH_URL_SETTINGS = ("UPWORK_AUTHORIZE_URL", "UPWORK_TOKEN_URL")
+# Endpoints that must not use plain HTTP to a remote host, with what would leak.
+CLEARTEXT_RISKS = {
+    "UPWORK_API_URL": "the access token sent with every request",
+    "UPWORK_AUTHORIZE_URL": "the user's Upwork login",
+    "UPWORK_TOKEN_URL": "the client secret and the tokens",
+}
 
 
 def _is_site_url(value: Any) -> bool:
@@ -276,8 +407,11 @@ def _check_unknown_settings() -> list[Any]:
     return messages
 
 
-def _is_http_url(value: Any) -> bool:
+def _is_http_url(value: Any) -> TypeGuard[str]:
     if not isinstance(value, str):
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # such as an unclosed IPv6 bracket in "http://["
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)

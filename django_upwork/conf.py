@@ -1,13 +1,15 @@
 """Settings for django-upwork, read from Django settings when used.
 
 Every value is looked up at call time, never at import, so ``override_settings`` and
-pytest-django's ``settings`` fixture take effect at once. ``UPWORK_CLIENT_ID`` and
-``UPWORK_CLIENT_SECRET`` fall back to environment variables of the same names, so a
+pytest-django's ``settings`` fixture take effect at once. ``UPWORK_CLIENT_ID``,
+``UPWORK_CLIENT_SECRET``, ``UPWORK_SITE_URL`` and ``UPWORK_TOKEN_ENCRYPTION_KEY`` fall back
+to environment variables of the same names when the setting is unset or empty, so a
 deployment can keep its secrets out of ``settings.py``.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import timedelta
 from typing import Any
@@ -27,7 +29,16 @@ DEFAULT_JOB_URL_PREFIX = "https://www.upwork.com/jobs/"
 DEFAULT_CACHE_MAX_AGE = timedelta(hours=23)
 DEFAULT_RATE_LIMIT = 300  # requests per minute, per egress IP address
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+# Seconds; no API call needs longer, and sockets reject timeouts of about 1e10 s and more
+# with OverflowError.
+MAX_TIMEOUT = 86400.0
 DEFAULT_RATE_LIMIT_MAX_WAIT = 30.0  # seconds a caller may wait for a rate-limit slot
+# The limiter keeps its request log for 120 s after each write (client/ratelimit.py), and a
+# slot counts for 61 s after it starts (the 60 s window plus a 1 s arrival margin). A slot
+# reserved more than 59 s ahead could drop out of the log while it still counts, so the wait
+# is capped one second below that, for caches such as Memcached that expire keys on a
+# whole-second clock.
+MAX_RATE_LIMIT_MAX_WAIT = 58.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
 DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
@@ -107,16 +118,31 @@ def has_credentials() -> bool:
 
 def redirect_uri() -> str | None:
     """Return ``UPWORK_REDIRECT_URI`` when set; the caller builds one otherwise."""
-    return _get("UPWORK_REDIRECT_URI") or None
+    return _optional_string("UPWORK_REDIRECT_URI", _get("UPWORK_REDIRECT_URI"))
+
+
+def site_url_value() -> Any:
+    """Return ``UPWORK_SITE_URL`` as configured, from settings or else the environment."""
+    return _get("UPWORK_SITE_URL") or os.environ.get("UPWORK_SITE_URL") or None
 
 
 def site_url() -> str | None:
-    value = _get("UPWORK_SITE_URL") or os.environ.get("UPWORK_SITE_URL") or None
+    value = _optional_string("UPWORK_SITE_URL", site_url_value())
     return value.rstrip("/") if value else None
 
 
 def success_url() -> str | None:
-    return _get("UPWORK_SUCCESS_URL") or None
+    return _optional_string("UPWORK_SUCCESS_URL", _get("UPWORK_SUCCESS_URL"))
+
+
+def _optional_string(name: str, value: Any) -> str | None:
+    if not value:
+        return None
+    if not isinstance(value, str):
+        raise UpworkConfigurationError(
+            f"{name} must be a URL as a string, such as 'https://example.com'; got {value!r}."
+        )
+    return value
 
 
 def api_url() -> str:
@@ -156,10 +182,12 @@ def timeout() -> tuple[float, float]:
     """Return the (connect, read) timeout in seconds; a single number sets both."""
     value = _get("UPWORK_TIMEOUT", DEFAULT_TIMEOUT)
     parts = value if isinstance(value, (tuple, list)) else (value, value)
-    if len(parts) != 2 or not all(_is_number(part) and part > 0 for part in parts):
+    if len(parts) != 2 or not all(
+        _is_finite_number(part) and 0 < part <= MAX_TIMEOUT for part in parts
+    ):
         raise UpworkConfigurationError(
-            f"UPWORK_TIMEOUT must be a number of seconds above 0 or a (connect, read) pair of "
-            f"them, such as (5, 30); got {value!r}."
+            f"UPWORK_TIMEOUT must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+            f"or a (connect, read) pair of them, such as (5, 30); got {value!r}."
         )
     return (float(parts[0]), float(parts[1]))
 
@@ -174,7 +202,16 @@ def rate_limit() -> int:
 
 
 def rate_limit_max_wait() -> float:
-    return _seconds("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT)
+    """Return the seconds a caller may wait for a rate-limit slot, 0 to 58."""
+    value = _seconds("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT)
+    if value > MAX_RATE_LIMIT_MAX_WAIT:
+        raise UpworkConfigurationError(
+            f"UPWORK_RATE_LIMIT_MAX_WAIT must be at most {MAX_RATE_LIMIT_MAX_WAIT:g} seconds; "
+            f"got {_get('UPWORK_RATE_LIMIT_MAX_WAIT')!r}. The rate limiter keeps its request "
+            "log for 120 s, so a longer wait could let a reserved slot expire from the log "
+            "while it still counts."
+        )
+    return value
 
 
 def rate_limit_key() -> str:
@@ -225,25 +262,74 @@ def connect_permission() -> str:
 
 
 def token_encryption_keys() -> list[str]:
-    """Return the Fernet keys for token encryption at rest, newest first; empty when off."""
+    """Return the Fernet keys for token encryption at rest, newest first; empty when off.
+
+    The setting is one key or several separated by commas, as str or as the bytes that
+    ``Fernet.generate_key()`` returns, or a list or tuple of such keys. Error messages name
+    the type or position of a bad key but never its value, because keys are secrets.
+    """
     value = _get("UPWORK_TOKEN_ENCRYPTION_KEY") or os.environ.get("UPWORK_TOKEN_ENCRYPTION_KEY")
     if not value:
         return []
-    if isinstance(value, str):
-        return [key.strip() for key in value.split(",") if key.strip()]
-    return [str(key) for key in value]
+    if isinstance(value, (str, bytes)):
+        return _split_keys(_key_text(value, "UPWORK_TOKEN_ENCRYPTION_KEY"))
+    if not isinstance(value, (list, tuple)):
+        raise UpworkConfigurationError(
+            "UPWORK_TOKEN_ENCRYPTION_KEY must be a Fernet key as str or bytes, or a list of "
+            f"them; got a value of type {type(value).__name__}."
+        )
+    keys = []
+    for index, key in enumerate(value):
+        where = f"Key number {index + 1} in UPWORK_TOKEN_ENCRYPTION_KEY"
+        if not isinstance(key, (str, bytes)):
+            raise UpworkConfigurationError(
+                f"{where} must be a Fernet key as str or bytes; got a value of type "
+                f"{type(key).__name__}."
+            )
+        keys.extend(_split_keys(_key_text(key, where)))
+    return keys
+
+
+def _key_text(key: str | bytes, where: str) -> str:
+    if isinstance(key, str):
+        return key
+    try:
+        return key.decode("ascii")
+    except UnicodeDecodeError:
+        raise UpworkConfigurationError(
+            f"{where} contains bytes that are not ASCII, so it is not a Fernet key."
+        ) from None
+
+
+def _split_keys(text: str) -> list[str]:
+    return [key.strip() for key in text.split(",") if key.strip()]
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_finite_number(value: Any) -> bool:
+    """Return whether ``value`` is an int or float that converts to a finite float."""
+    if not _is_number(value):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
 def _duration(name: str, default: timedelta) -> timedelta:
     value = _get(name, default)
-    duration = timedelta(seconds=value) if _is_number(value) else value
+    duration: Any = value
+    if _is_finite_number(value):
+        try:
+            duration = timedelta(seconds=value)
+        except OverflowError:  # beyond timedelta.max, about 2.7 million years
+            duration = None
     if not isinstance(duration, timedelta) or duration <= timedelta(0):
         raise UpworkConfigurationError(
-            f"{name} must be a timedelta or a number of seconds above 0, such as "
+            f"{name} must be a timedelta or a finite number of seconds above 0, such as "
             f"timedelta(hours=1); got {value!r}."
         )
     return duration
@@ -251,9 +337,9 @@ def _duration(name: str, default: timedelta) -> timedelta:
 
 def _seconds(name: str, default: float) -> float:
     value = _get(name, default)
-    if not _is_number(value) or value < 0:
+    if not _is_finite_number(value) or value < 0:
         raise UpworkConfigurationError(
-            f"{name} must be a number of seconds of 0 or more; got {value!r}."
+            f"{name} must be a finite number of seconds of 0 or more; got {value!r}."
         )
     return float(value)
 
