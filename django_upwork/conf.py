@@ -33,12 +33,6 @@ DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 # with OverflowError.
 MAX_TIMEOUT = 86400.0
 DEFAULT_RATE_LIMIT_MAX_WAIT = 30.0  # seconds a caller may wait for a rate-limit slot
-# The limiter keeps its request log for 120 s after each write (client/ratelimit.py), and a
-# slot counts for 61 s after it starts (the 60 s window plus a 1 s arrival margin). A slot
-# reserved more than 59 s ahead could drop out of the log while it still counts, so the wait
-# is capped one second below that, for caches such as Memcached that expire keys on a
-# whole-second clock.
-MAX_RATE_LIMIT_MAX_WAIT = 58.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
 DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
@@ -202,16 +196,8 @@ def rate_limit() -> int:
 
 
 def rate_limit_max_wait() -> float:
-    """Return the seconds a caller may wait for a rate-limit slot, 0 to 58."""
-    value = _seconds("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT)
-    if value > MAX_RATE_LIMIT_MAX_WAIT:
-        raise UpworkConfigurationError(
-            f"UPWORK_RATE_LIMIT_MAX_WAIT must be at most {MAX_RATE_LIMIT_MAX_WAIT:g} seconds; "
-            f"got {_get('UPWORK_RATE_LIMIT_MAX_WAIT')!r}. The rate limiter keeps its request "
-            "log for 120 s, so a longer wait could let a reserved slot expire from the log "
-            "while it still counts."
-        )
-    return value
+    """Return the seconds a caller may wait for a rate-limit slot."""
+    return _seconds("UPWORK_RATE_LIMIT_MAX_WAIT", DEFAULT_RATE_LIMIT_MAX_WAIT)
 
 
 def rate_limit_key() -> str:

@@ -42,8 +42,7 @@ def _permission_denied(request: HttpRequest, action: str) -> HttpResponse | None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return _text(
-        f"You do not have permission to {action} the Upwork account "
-        "(UPWORK_CONNECT_PERMISSION).",
+        f"You do not have permission to {action} the Upwork account (UPWORK_CONNECT_PERMISSION).",
         status=403,
     )
 
