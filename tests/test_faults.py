@@ -7,6 +7,7 @@ import socket
 from typing import Any
 
 import pytest
+import requests
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -22,6 +23,7 @@ from django_upwork.exceptions import (
     RateLimited,
     RateLimiterUnavailable,
     ServerError,
+    UpworkConfigurationError,
     UpworkConnectionError,
     UpworkError,
     UpworkTimeout,
@@ -374,3 +376,28 @@ def test_timeout_message_names_both_limits(seeded, emulator, settings):
         services.search_job_postings(NEXT_PAGE)
 
     assert "connect 1 s, read 0.5 s" in str(raised.value)
+
+
+class RefusingAdapter(requests.adapters.HTTPAdapter):
+    """A transport that records each request and sends none."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[str] = []
+
+    def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.sent.append(request.url)
+        raise requests.ConnectionError("refused by the test transport")
+
+
+def test_plain_http_api_url_sends_nothing(settings):
+    settings.UPWORK_API_URL = "http://upwork-api.invalid/graphql"
+    adapter = RefusingAdapter()
+    session = requests.Session()
+    session.mount("http://", adapter)
+    client = GraphQLClient("access-token", session=session)
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_API_URL"):
+        client.execute("{ marketplaceJobPostingsSearch { totalCount } }", None, "SearchJobs")
+
+    assert adapter.sent == []

@@ -33,6 +33,7 @@ from django_upwork.exceptions import (
     PermissionDenied,
     RateLimited,
     ServerError,
+    UpworkConfigurationError,
     UpworkConnectionError,
     UpworkError,
     UpworkTimeout,
@@ -137,6 +138,13 @@ class GraphQLClient:
 
     @sensitive_variables()
     def _send(self, query: str, variables: dict[str, Any] | None, operation: str) -> GraphQLResult:
+        url = conf.api_url()
+        if conf.is_remote_plain_http(url):
+            # The bearer token would cross the network unencrypted.
+            raise UpworkConfigurationError(
+                f"UPWORK_API_URL {url!r} uses plain HTTP on a host other than this machine. "
+                "Use https://, or run the emulator on 127.0.0.1."
+            )
         self.limiter.acquire(operation)
         headers = {
             "Authorization": f"Bearer {self._access_token}",
@@ -148,9 +156,7 @@ class GraphQLClient:
             headers["X-Upwork-API-TenantId"] = tenant
         body = {"query": query, "variables": variables or {}, "operationName": operation}
         try:
-            response = self.session.post(
-                conf.api_url(), json=body, headers=headers, timeout=conf.timeout()
-            )
+            response = self.session.post(url, json=body, headers=headers, timeout=conf.timeout())
         except requests.Timeout as err:
             raise UpworkTimeout(
                 f"Upwork did not respond in time (UPWORK_TIMEOUT: {describe_timeout()}).",
