@@ -186,6 +186,23 @@ def test_list_rejects_negative_limit(db):
         services.list_job_postings(limit=-1)
 
 
+@pytest.mark.parametrize("limit", [-1, 2**31, 10**20, 5.0, "5", True, None])
+def test_list_rejects_out_of_range_limit(db, limit):
+    with pytest.raises(InvalidInput) as error:
+        services.list_job_postings(limit=limit)
+
+    message = str(error.value)
+    assert message.startswith("limit must be a whole number from 0 to 2147483647")
+    assert message.endswith(f"got {limit!r}.")
+
+
+def test_list_accepts_largest_limit(connected):
+    services.search_job_postings({"pagination_eq": {"first": 5}})
+
+    assert len(services.list_job_postings(limit=2**31 - 1)) == 5
+    assert services.list_job_postings(limit=0) == []
+
+
 def test_list_makes_no_request(connected, emulator):
     services.list_job_postings()
 

@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from django_upwork.client import queries
 from django_upwork.client.http import GraphQLClient, GraphQLResult
 from django_upwork.exceptions import AuthenticationError, InvalidInput, InvalidResponse, NotFound
-from django_upwork.models import JobPosting
+from django_upwork.models import MAX_ROW_COUNT, JobPosting
 from django_upwork.services import auth
 from django_upwork.services.filters import MAX_PAGE_SIZE, clean_filter, clean_sort_attributes
 from django_upwork.services.parsing import InvalidNode, detail_node_fields, search_node_fields
@@ -267,10 +267,13 @@ def _save_detail(upwork_id: str, ciphertext: str, values: dict[str, Any]) -> Job
 def list_job_postings(limit: int = DEFAULT_LIST_LIMIT) -> list[JobPosting]:
     """Return up to ``limit`` cached postings, newest first, from the database only.
 
-    Rows cached ``UPWORK_CACHE_MAX_AGE`` or longer ago are never returned.
+    Rows cached ``UPWORK_CACHE_MAX_AGE`` or longer ago are never returned. ``limit`` is a
+    whole number from 0 to ``MAX_ROW_COUNT`` (2**31 - 1), else ``InvalidInput`` is raised.
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise InvalidInput(f"limit must be a whole number of 0 or more, got {limit!r}.")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_ROW_COUNT:
+        raise InvalidInput(
+            f"limit must be a whole number from 0 to {MAX_ROW_COUNT}, such as 50, got {limit!r}."
+        )
     return list(JobPosting.objects.fresh().order_by("-published_at", "-pk")[:limit])
 
 
