@@ -108,6 +108,11 @@ def test_search_unknown_filter_key_sends_nothing(connected, emulator):
         ({"jobType_eq": "HOURLYY"}, "HOURLY, FIXED"),
         ({"experienceLevel_eq": "GURU"}, "ENTRY_LEVEL"),
         ({"locations_any": "Germany"}, "must be a list"),
+        ({"locations_any": {"Germany": True}}, r"must be a list, got \{'Germany': True\}"),
+        ({"categoryIds_any": 531770282580668418}, "must be a list"),
+        ({"searchTerm_eq": {"andTerms_all": b"django"}}, "must be a list"),
+        ({"searchTerm_eq": ["django"]}, "must be an object"),
+        ({"pagination_eq": [10, "0"]}, "must be an object"),
         ({"hourlyRate_eq": {"rangeStart": "10"}}, "whole number"),
         ({"hourlyRate_eq": {"from": 10}}, "rangeStart"),
         ({"pagination_eq": {"first": 51}}, "from 1 to 50"),
@@ -125,6 +130,40 @@ def test_search_rejects_bad_filter(connected, emulator, search_filter, fragment)
 def test_search_rejects_unknown_sort(connected):
     with pytest.raises(InvalidInput, match="RECENCY, RELEVANCE"):
         services.search_job_postings(sort_attributes=["NEWEST"])
+
+
+@pytest.mark.parametrize("sort_attributes", [5, set(), frozenset({"RECENCY"}), b"RECENCY", 1.5])
+def test_search_rejects_non_list_sort(connected, emulator, sort_attributes):
+    with pytest.raises(InvalidInput) as error:
+        services.search_job_postings({}, sort_attributes)
+
+    message = str(error.value)
+    assert f"got {sort_attributes!r}" in message
+    assert 'a list such as ["RECENCY"]' in message
+    assert graphql_hits(emulator) == 0
+    assert JobPosting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("sort_attributes", "expected"),
+    [
+        ("RELEVANCE", [{"field": "RELEVANCE"}]),
+        ({"field": "CLIENT_RATING"}, [{"field": "CLIENT_RATING"}]),
+        (("RECENCY", "RELEVANCE"), [{"field": "RECENCY"}, {"field": "RELEVANCE"}]),
+    ],
+)
+def test_search_accepts_sort_forms(connected, emulator, sort_attributes, expected):
+    services.search_job_postings(sort_attributes=sort_attributes)
+
+    assert last_graphql(emulator)["variables"]["sort"] == expected
+
+
+@pytest.mark.parametrize("sort_attributes", [{}, [{}], [{"field": None}]])
+def test_search_rejects_sort_without_field(connected, emulator, sort_attributes):
+    with pytest.raises(InvalidInput, match=r"has no 'field'\. Pass a dict such as"):
+        services.search_job_postings(sort_attributes=sort_attributes)
+
+    assert graphql_hits(emulator) == 0
 
 
 def test_search_accepts_sort_dicts(connected, emulator):

@@ -8,7 +8,7 @@ value and the valid choices, so it is fixed before it costs a request.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django_upwork.exceptions import InvalidInput
@@ -85,15 +85,23 @@ def clean_filter(search_filter: Mapping[str, Any] | None) -> dict[str, Any]:
     return cleaned
 
 
-def clean_sort_attributes(sort_attributes: Iterable[Any] | None) -> list[dict[str, str]]:
+def clean_sort_attributes(
+    sort_attributes: Sequence[Any] | str | Mapping[str, Any] | None,
+) -> list[dict[str, str]]:
     """Return sort attributes in Upwork's ``[{"field": …}]`` form; ``RECENCY`` by default.
 
-    Each item may be a field name (``"RECENCY"``) or a dict with a ``field`` key.
+    ``sort_attributes`` is a list or tuple whose items are field names (``"RECENCY"``) or
+    dicts with a ``field`` key. A single name or dict is taken as a list of one.
     """
     if sort_attributes is None:
         return [{"field": name} for name in DEFAULT_SORT]
     if isinstance(sort_attributes, (str, Mapping)):
         sort_attributes = [sort_attributes]
+    if not isinstance(sort_attributes, (list, tuple)):
+        raise InvalidInput(
+            f'sort_attributes must be a list such as ["RECENCY"], got {sort_attributes!r}. '
+            f"Use field names from: {', '.join(SORT_FIELDS)}."
+        )
     result = []
     for item in sort_attributes:
         if isinstance(item, Mapping):
@@ -104,6 +112,11 @@ def clean_sort_attributes(sort_attributes: Iterable[Any] | None) -> list[dict[st
                     "sort attributes have only 'field' and no direction."
                 )
             name = item.get("field")
+            if name is None:
+                raise InvalidInput(
+                    f"sort attribute {dict(item)!r} has no 'field'. Pass a dict such as "
+                    '{"field": "RECENCY"} or a field name alone.'
+                )
         else:
             name = item
         if name not in SORT_FIELDS:
@@ -161,7 +174,9 @@ def _clean_value(value: Any, spec: Any, path: str) -> Any:
             )
         return _clean_object(value, spec, path)
     if isinstance(spec, list):
-        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        # A string, bytes or a dict iterates as characters or keys, which is never what the
+        # caller meant, so only other iterables pass.
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
             raise InvalidInput(f"{path} must be a list, got {value!r}.")
         return [_clean_value(item, spec[0], f"{path}[{index}]") for index, item in enumerate(value)]
     if isinstance(spec, tuple):
