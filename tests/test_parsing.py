@@ -130,12 +130,32 @@ def test_sample_filters_pass_validation():
         assert clean_sort_attributes(variables["sort"]) == variables["sort"]
 
 
+def test_int_range_bounds_are_accepted():
+    search_filter = {
+        "budgetRange_eq": {"rangeStart": 0, "rangeEnd": 2**31 - 1},
+        "hourlyRate_eq": {"rangeStart": 40, "rangeEnd": 40},
+        "proposalRange_eq": {"rangeEnd": 0},
+        "clientHiresRange_eq": {"rangeStart": 2**31 - 1},
+    }
+
+    assert clean_filter(search_filter) == search_filter
+
+
+def test_area_bounds_are_accepted():
+    area = {"latitude": -90, "longitude": 180.0, "radius": 0}
+
+    assert clean_filter({"area_eq": area}) == {"area_eq": area}
+
+
 def test_pagination_after_is_filled_and_stringified():
     assert clean_filter({"pagination_eq": {"first": 10}}) == {
         "pagination_eq": {"first": 10, "after": "0"}
     }
     assert clean_filter({"pagination_eq": {"first": 10, "after": 50}}) == {
         "pagination_eq": {"first": 10, "after": "50"}
+    }
+    assert clean_filter({"pagination_eq": {"first": 10, "after": "0002147483647"}}) == {
+        "pagination_eq": {"first": 10, "after": "2147483647"}
     }
 
 
