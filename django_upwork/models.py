@@ -13,9 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django_upwork import conf
+from django_upwork.exceptions import InvalidInput
 from django_upwork.fields import JSONDocumentField, SecretTextField
 
 logger = logging.getLogger(__name__)
+
+# The largest row count accepted for a list limit or a purge batch, both sent as LIMIT and
+# OFFSET. A signed 32-bit integer fits the LIMIT of every database Django supports, whereas
+# SQLite fails with "datatype mismatch" on a number above its 64-bit maximum.
+MAX_ROW_COUNT = 2**31 - 1
 
 
 class JobType(models.TextChoices):
@@ -78,8 +84,10 @@ class JobPostingManager(models.Manager["JobPosting"]):
         """
         if batch_size is None:
             batch_size = conf.purge_batch_size()
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
+        else:
+            _check_batch_size(batch_size)
+        if max_age is not None:
+            _check_max_age(max_age)
         cutoff = _cutoff(max_age)
         expired = self.get_queryset().filter(cached_at__lte=cutoff)
         if dry_run:
@@ -97,6 +105,35 @@ class JobPostingManager(models.Manager["JobPosting"]):
                 break
         logger.info("Purged %d job postings cached before %s.", deleted_total, cutoff.isoformat())
         return deleted_total
+
+
+def _check_batch_size(batch_size: object) -> None:
+    """Raise ``InvalidInput`` unless ``batch_size`` is a whole number from 1 to MAX_ROW_COUNT."""
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, int)
+        or not 1 <= batch_size <= MAX_ROW_COUNT
+    ):
+        raise InvalidInput(
+            f"batch_size must be a whole number from 1 to {MAX_ROW_COUNT}, such as 5000, "
+            f"got {batch_size!r}."
+        )
+
+
+def _check_max_age(max_age: object) -> None:
+    """Raise ``InvalidInput`` unless ``max_age`` is a timedelta that gives a valid cutoff."""
+    if not isinstance(max_age, timedelta) or max_age < timedelta(0):
+        raise InvalidInput(
+            "max_age must be a timedelta of zero or more, such as timedelta(hours=23), "
+            f"got {max_age!r}."
+        )
+    try:
+        _cutoff(max_age)
+    except OverflowError:
+        raise InvalidInput(
+            f"max_age {max_age!r} puts the cutoff before the year 1, the earliest date Python "
+            "can represent. Pass a shorter timedelta, such as timedelta(hours=23)."
+        ) from None
 
 
 def _delete_oldest(

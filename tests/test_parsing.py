@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from django_upwork.exceptions import InvalidInput
 from django_upwork.services.filters import clean_filter, clean_sort_attributes
 from django_upwork.services.jobs import resolve_job_reference
 from django_upwork.services.parsing import (
@@ -130,12 +131,32 @@ def test_sample_filters_pass_validation():
         assert clean_sort_attributes(variables["sort"]) == variables["sort"]
 
 
+def test_int_range_bounds_are_accepted():
+    search_filter = {
+        "budgetRange_eq": {"rangeStart": 0, "rangeEnd": 2**31 - 1},
+        "hourlyRate_eq": {"rangeStart": 40, "rangeEnd": 40},
+        "proposalRange_eq": {"rangeEnd": 0},
+        "clientHiresRange_eq": {"rangeStart": 2**31 - 1},
+    }
+
+    assert clean_filter(search_filter) == search_filter
+
+
+def test_area_bounds_are_accepted():
+    area = {"latitude": -90, "longitude": 180.0, "radius": 0}
+
+    assert clean_filter({"area_eq": area}) == {"area_eq": area}
+
+
 def test_pagination_after_is_filled_and_stringified():
     assert clean_filter({"pagination_eq": {"first": 10}}) == {
         "pagination_eq": {"first": 10, "after": "0"}
     }
     assert clean_filter({"pagination_eq": {"first": 10, "after": 50}}) == {
         "pagination_eq": {"first": 10, "after": "50"}
+    }
+    assert clean_filter({"pagination_eq": {"first": 10, "after": "0002147483647"}}) == {
+        "pagination_eq": {"first": 10, "after": "2147483647"}
     }
 
 
@@ -160,6 +181,80 @@ def test_suggestion_for_misspelled_key():
 )
 def test_resolve_reference(reference, expected):
     assert resolve_job_reference(reference) == expected
+
+
+JOB_ID = "1987969201035894058"
+CIPHERTEXT = f"~02{JOB_ID}"
+# Characters that str.isdigit() accepts: Arabic-Indic, fullwidth and superscript digits.
+ARABIC_INDIC_DIGITS = "\u0661\u0662\u0663\u0664"
+FULLWIDTH_DIGITS = "\uff11\uff12\uff13\uff14"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://www.upwork.com/jobs/{CIPHERTEXT}",
+        f"http://www.upwork.com/jobs/{CIPHERTEXT}",
+        f"https://upwork.com/jobs/{CIPHERTEXT}",
+        f"HTTPS://WWW.UPWORK.COM/jobs/{CIPHERTEXT}",
+        f"https://www.upwork.com/jobs/Build-a-Django-app_{CIPHERTEXT}/",
+        f"https://www.upwork.com/freelance-jobs/apply/Some-title_{CIPHERTEXT}/?source=rss",
+        f"https://www.upwork.com/jobs/Build-a-Django-app_%7E02{JOB_ID}/",
+        f"www.upwork.com/jobs/{CIPHERTEXT}",
+        f"upwork.com/jobs/{CIPHERTEXT}",
+    ],
+)
+def test_resolve_upwork_urls(url):
+    assert resolve_job_reference(url) == (JOB_ID, CIPHERTEXT)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://example.com/jobs/{CIPHERTEXT}",
+        f"https://www.upwork.com.example.com/jobs/{CIPHERTEXT}",
+        f"https://evilupwork.com/jobs/{CIPHERTEXT}",
+        f"https://example.com/www.upwork.com/jobs/{CIPHERTEXT}",
+        f"ftp://www.upwork.com/jobs/{CIPHERTEXT}",
+        f"javascript://www.upwork.com/jobs/{CIPHERTEXT}",
+        f"example.com/jobs/{CIPHERTEXT}",
+        f"https://[::1/jobs/{CIPHERTEXT}",
+    ],
+)
+def test_resolve_rejects_other_hosts(url):
+    with pytest.raises(InvalidInput) as error:
+        resolve_job_reference(url)
+
+    message = str(error.value)
+    assert repr(url) in message
+    assert "www.upwork.com or upwork.com" in message
+    assert "https://www.upwork.com/jobs/~021987969201035894058" in message
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        ARABIC_INDIC_DIGITS,
+        FULLWIDTH_DIGITS,
+        "12\u00b3",
+        f"~02{ARABIC_INDIC_DIGITS}",
+        f"~02{FULLWIDTH_DIGITS}",
+        f"https://www.upwork.com/jobs/~02{ARABIC_INDIC_DIGITS}",
+        "1" * 31,
+        10**30,
+        f"~02{'1' * 31}",
+        f"https://www.upwork.com/jobs/~02{'1' * 31}",
+        f"{CIPHERTEXT}abc",
+        f"x{CIPHERTEXT}",
+        f"https://www.upwork.com/profile/{CIPHERTEXT}",
+    ],
+)
+def test_resolve_rejects_malformed_reference(reference):
+    with pytest.raises(InvalidInput) as error:
+        resolve_job_reference(reference)
+
+    assert repr(reference) in str(error.value)
+    assert "Upwork job id" in str(error.value)
 
 
 @pytest.mark.skipif(not os.environ.get("UPWORK_REAL_CORPUS"), reason="UPWORK_REAL_CORPUS is unset")

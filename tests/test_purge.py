@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from django_upwork import services
 from django_upwork.client.http import GraphQLResult
+from django_upwork.exceptions import InvalidInput
 from django_upwork.models import JobPosting
 from django_upwork.tasks import purge_expired_postings
 from tests.factories import create_postings
@@ -243,12 +244,62 @@ def test_purge_batch_size_setting(settings: Any) -> None:
     assert [row_count for _sql, row_count in deletes] == [2, 2, 1]
 
 
-@pytest.mark.parametrize("batch_size", [0, -1, -5000])
-def test_purge_invalid_batch_size_raises(batch_size: int) -> None:
+@pytest.mark.parametrize("batch_size", [0, -1, -5000, 2**31, 10**20, "5", 5.0, True])
+def test_purge_invalid_batch_size_raises(batch_size: Any) -> None:
     expired = create_postings(2, timezone.now() - timedelta(hours=30))
 
-    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+    with pytest.raises(InvalidInput) as error:
         JobPosting.objects.purge_expired(batch_size=batch_size)
+
+    message = str(error.value)
+    assert message.startswith("batch_size must be a whole number from 1 to 2147483647")
+    assert message.endswith(f"got {batch_size!r}.")
+    assert remaining_ids() == set(expired)
+
+
+def test_purge_largest_batch_size_deletes_all() -> None:
+    create_postings(3, timezone.now() - timedelta(hours=30))
+
+    assert JobPosting.objects.purge_expired(batch_size=2**31 - 1) == 3
+    assert remaining_ids() == set()
+
+
+@pytest.mark.parametrize(
+    "max_age", [-1, 0, 3600.0, "1h", timedelta(hours=-1), timedelta(microseconds=-1)]
+)
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_purge_invalid_max_age_raises(max_age: Any, dry_run: bool) -> None:
+    expired = create_postings(2, timezone.now() - timedelta(hours=30))
+    fresh = create_postings(2, timezone.now(), first_id=100)
+
+    with CaptureQueriesContext(connection) as captured, pytest.raises(InvalidInput) as error:
+        services.purge_expired_postings(max_age=max_age, dry_run=dry_run)
+
+    message = str(error.value)
+    assert message.startswith("max_age must be a timedelta of zero or more")
+    assert message.endswith(f"got {max_age!r}.")
+    assert captured.captured_queries == []
+    assert remaining_ids() == set(expired) | set(fresh)
+
+
+@pytest.mark.parametrize("max_age", [timedelta(days=10**6), timedelta.max])
+def test_purge_max_age_before_year_one_raises(max_age: timedelta) -> None:
+    expired = create_postings(2, timezone.now() - timedelta(hours=30))
+
+    with pytest.raises(InvalidInput) as error:
+        services.purge_expired_postings(max_age=max_age)
+
+    message = str(error.value)
+    assert message.startswith(f"max_age {max_age!r} puts the cutoff before the year 1")
+    assert "timedelta(hours=23)" in message
+    assert remaining_ids() == set(expired)
+
+
+def test_purge_service_rejects_bad_batch_size() -> None:
+    expired = create_postings(2, timezone.now() - timedelta(hours=30))
+
+    with pytest.raises(InvalidInput, match=r"batch_size .* got '5'\."):
+        services.purge_expired_postings(batch_size="5")  # type: ignore[arg-type]
 
     assert remaining_ids() == set(expired)
 
@@ -391,6 +442,16 @@ def test_command_max_age_zero() -> None:
     assert remaining_ids() == set()
 
 
+def test_command_largest_batch_size() -> None:
+    create_postings(3, timezone.now() - timedelta(hours=30))
+    output = StringIO()
+
+    call_command("purge_upwork_cache", "--batch-size", "2147483647", stdout=output)
+
+    assert output.getvalue().strip() == "Deleted 3 job postings cached 23 hours or longer ago."
+    assert remaining_ids() == set()
+
+
 def test_command_batch_size() -> None:
     create_postings(7, timezone.now() - timedelta(hours=30))
 
@@ -404,11 +465,26 @@ def test_command_batch_size() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--batch-size", "0"], "--batch-size must be at least 1, got 0."),
-        (["--batch-size", "-3"], "--batch-size must be at least 1, got -3."),
+        (["--batch-size", "0"], "--batch-size must be from 1 to 2147483647, got 0."),
+        (["--batch-size", "-3"], "--batch-size must be from 1 to 2147483647, got -3."),
+        (
+            ["--batch-size", "99999999999999999999"],
+            "--batch-size must be from 1 to 2147483647, got 99999999999999999999. Omit it",
+        ),
+        (["--batch-size", "2147483648"], "--batch-size must be from 1 to 2147483647"),
         (["--max-age", "-1"], "--max-age must be 0 or more hours, got -1.0."),
-        (["--max-age", "nan"], "--max-age must be 0 or more hours, got nan."),
-        (["--max-age", "inf"], "--max-age inf hours is out of range"),
+        (
+            ["--max-age", "nan"],
+            "--max-age must be a finite number of hours, such as 23 or 1.5, got nan.",
+        ),
+        (
+            ["--max-age", "inf"],
+            "--max-age must be a finite number of hours, such as 23 or 1.5, got inf.",
+        ),
+        (
+            ["--max-age=-inf"],
+            "--max-age must be a finite number of hours, such as 23 or 1.5, got -inf.",
+        ),
         (["--max-age", "1e12"], "--max-age 1000000000000.0 hours is out of range"),
     ],
 )
@@ -424,8 +500,13 @@ def test_command_rejects_bad_values(arguments: list[str], message: str) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--batch-size", "0"], "CommandError: --batch-size must be at least 1, got 0."),
-        (["--max-age", "inf"], "CommandError: --max-age inf hours is out of range"),
+        (["--batch-size", "0"], "CommandError: --batch-size must be from 1 to 2147483647"),
+        (
+            ["--batch-size", "99999999999999999999"],
+            "CommandError: --batch-size must be from 1 to 2147483647",
+        ),
+        (["--max-age", "nan"], "CommandError: --max-age must be a finite number of hours"),
+        (["--max-age", "1e12"], "CommandError: --max-age 1000000000000.0 hours is out of range"),
         (["--batch-size", "many"], "error: argument --batch-size: invalid int value: 'many'"),
         (["--max-age", "a day"], "error: argument --max-age: invalid float value: 'a day'"),
     ],

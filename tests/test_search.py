@@ -108,10 +108,33 @@ def test_search_unknown_filter_key_sends_nothing(connected, emulator):
         ({"jobType_eq": "HOURLYY"}, "HOURLY, FIXED"),
         ({"experienceLevel_eq": "GURU"}, "ENTRY_LEVEL"),
         ({"locations_any": "Germany"}, "must be a list"),
+        ({"locations_any": {"Germany": True}}, r"must be a list, got \{'Germany': True\}"),
+        ({"categoryIds_any": 531770282580668418}, "must be a list"),
+        ({"searchTerm_eq": {"andTerms_all": b"django"}}, "must be a list"),
+        ({"searchTerm_eq": ["django"]}, "must be an object"),
+        ({"pagination_eq": [10, "0"]}, "must be an object"),
+        (
+            {"budgetRange_eq": {"rangeStart": 10**30}},
+            r"filter\.budgetRange_eq\.rangeStart must be a whole number from 0 to 2147483647, "
+            "got 1000000000000000000000000000000",
+        ),
+        ({"hourlyRate_eq": {"rangeEnd": 2**31}}, "from 0 to 2147483647, got 2147483648"),
+        ({"proposalRange_eq": {"rangeStart": -1}}, "proposalRange_eq.rangeStart"),
+        ({"clientHiresRange_eq": {"rangeStart": 5, "rangeEnd": 2}}, "rangeStart 5 is above"),
+        ({"pagination_eq": {"first": 2**40}}, "from 1 to 50"),
+        ({"area_eq": {"latitude": float("nan")}}, "latitude must be a number from -90 to 90"),
+        ({"area_eq": {"longitude": 181}}, "longitude must be a number from -180 to 180"),
+        ({"area_eq": {"radius": float("inf")}}, "radius must be a finite number of 0 or more"),
+        ({"area_eq": {"radius": -1.5}}, "radius must be a finite number of 0 or more"),
+        ({"area_eq": {"radius": 10**400}}, "radius must be a finite number of 0 or more"),
         ({"hourlyRate_eq": {"rangeStart": "10"}}, "whole number"),
         ({"hourlyRate_eq": {"from": 10}}, "rangeStart"),
         ({"pagination_eq": {"first": 51}}, "from 1 to 50"),
         ({"pagination_eq": {"first": 10, "after": "abc"}}, "numeric offset"),
+        ({"pagination_eq": {"first": 10, "after": "²"}}, "numeric offset"),
+        ({"pagination_eq": {"first": 10, "after": ""}}, "numeric offset"),
+        ({"pagination_eq": {"first": 10, "after": "9" * 5000}}, "numeric offset"),
+        ({"pagination_eq": {"first": 10, "after": 2**31}}, "numeric offset"),
         ({"verifiedPaymentOnly_eq": "yes"}, "true or false"),
     ],
 )
@@ -125,6 +148,40 @@ def test_search_rejects_bad_filter(connected, emulator, search_filter, fragment)
 def test_search_rejects_unknown_sort(connected):
     with pytest.raises(InvalidInput, match="RECENCY, RELEVANCE"):
         services.search_job_postings(sort_attributes=["NEWEST"])
+
+
+@pytest.mark.parametrize("sort_attributes", [5, set(), frozenset({"RECENCY"}), b"RECENCY", 1.5])
+def test_search_rejects_non_list_sort(connected, emulator, sort_attributes):
+    with pytest.raises(InvalidInput) as error:
+        services.search_job_postings({}, sort_attributes)
+
+    message = str(error.value)
+    assert f"got {sort_attributes!r}" in message
+    assert 'a list such as ["RECENCY"]' in message
+    assert graphql_hits(emulator) == 0
+    assert JobPosting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("sort_attributes", "expected"),
+    [
+        ("RELEVANCE", [{"field": "RELEVANCE"}]),
+        ({"field": "CLIENT_RATING"}, [{"field": "CLIENT_RATING"}]),
+        (("RECENCY", "RELEVANCE"), [{"field": "RECENCY"}, {"field": "RELEVANCE"}]),
+    ],
+)
+def test_search_accepts_sort_forms(connected, emulator, sort_attributes, expected):
+    services.search_job_postings(sort_attributes=sort_attributes)
+
+    assert last_graphql(emulator)["variables"]["sort"] == expected
+
+
+@pytest.mark.parametrize("sort_attributes", [{}, [{}], [{"field": None}]])
+def test_search_rejects_sort_without_field(connected, emulator, sort_attributes):
+    with pytest.raises(InvalidInput, match=r"has no 'field'\. Pass a dict such as"):
+        services.search_job_postings(sort_attributes=sort_attributes)
+
+    assert graphql_hits(emulator) == 0
 
 
 def test_search_accepts_sort_dicts(connected, emulator):
@@ -184,6 +241,23 @@ def test_list_default_limit_and_order(connected):
 def test_list_rejects_negative_limit(db):
     with pytest.raises(InvalidInput, match="limit"):
         services.list_job_postings(limit=-1)
+
+
+@pytest.mark.parametrize("limit", [-1, 2**31, 10**20, 5.0, "5", True, None])
+def test_list_rejects_out_of_range_limit(db, limit):
+    with pytest.raises(InvalidInput) as error:
+        services.list_job_postings(limit=limit)
+
+    message = str(error.value)
+    assert message.startswith("limit must be a whole number from 0 to 2147483647")
+    assert message.endswith(f"got {limit!r}.")
+
+
+def test_list_accepts_largest_limit(connected):
+    services.search_job_postings({"pagination_eq": {"first": 5}})
+
+    assert len(services.list_job_postings(limit=2**31 - 1)) == 5
+    assert services.list_job_postings(limit=0) == []
 
 
 def test_list_makes_no_request(connected, emulator):

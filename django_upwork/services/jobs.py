@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from django_upwork.client import queries
 from django_upwork.client.http import GraphQLClient, GraphQLResult
 from django_upwork.exceptions import AuthenticationError, InvalidInput, InvalidResponse, NotFound
-from django_upwork.models import JobPosting
+from django_upwork.models import MAX_ROW_COUNT, JobPosting
 from django_upwork.services import auth
 from django_upwork.services.filters import MAX_PAGE_SIZE, clean_filter, clean_sort_attributes
 from django_upwork.services.parsing import InvalidNode, detail_node_fields, search_node_fields
@@ -24,7 +24,14 @@ from django_upwork.services.parsing import InvalidNode, detail_node_fields, sear
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIST_LIMIT = 50
-_CIPHERTEXT = re.compile(r"~0[12](\d{1,30})")
+# The job ids in Upwork's responses have 19 digits. 30 leaves room and fits the
+# 32-character upwork_id column.
+MAX_JOB_ID_DIGITS = 30
+# [0-9] rather than \d, which also matches the digits of other scripts, such as Arabic-Indic.
+# The lookahead keeps a longer run of digits from being cut to its first 30.
+_CIPHERTEXT = re.compile(rf"~0[12]([0-9]{{1,{MAX_JOB_ID_DIGITS}}})(?![0-9])")
+UPWORK_JOB_HOSTS = ("www.upwork.com", "upwork.com")
+EXAMPLE_JOB_ID = "1987969201035894058"
 # Columns a search refreshes on an existing row; upwork_id is the conflict target.
 SEARCH_UPDATE_FIELDS = [
     "ciphertext",
@@ -267,38 +274,67 @@ def _save_detail(upwork_id: str, ciphertext: str, values: dict[str, Any]) -> Job
 def list_job_postings(limit: int = DEFAULT_LIST_LIMIT) -> list[JobPosting]:
     """Return up to ``limit`` cached postings, newest first, from the database only.
 
-    Rows cached ``UPWORK_CACHE_MAX_AGE`` or longer ago are never returned.
+    Rows cached ``UPWORK_CACHE_MAX_AGE`` or longer ago are never returned. ``limit`` is a
+    whole number from 0 to ``MAX_ROW_COUNT`` (2**31 - 1), else ``InvalidInput`` is raised.
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise InvalidInput(f"limit must be a whole number of 0 or more, got {limit!r}.")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_ROW_COUNT:
+        raise InvalidInput(
+            f"limit must be a whole number from 0 to {MAX_ROW_COUNT}, such as 50, got {limit!r}."
+        )
     return list(JobPosting.objects.fresh().order_by("-published_at", "-pk")[:limit])
 
 
 def resolve_job_reference(job: str | int) -> tuple[str, str]:
     """Return ``(numeric id, ciphertext)`` for a numeric id, a ciphertext or a job URL.
 
-    The ciphertext is ``""`` when ``job`` was a plain id.
+    The ciphertext is ``""`` when ``job`` was a plain id. Ids are ASCII digits, and URLs
+    are http or https on www.upwork.com or upwork.com, with or without the scheme.
     """
-    if isinstance(job, int) and not isinstance(job, bool) and job > 0:
+    if isinstance(job, int) and not isinstance(job, bool) and 0 < job < 10**MAX_JOB_ID_DIGITS:
         return str(job), ""
     if not isinstance(job, str) or not job.strip():
         raise InvalidInput(
             f"Expected an Upwork job id, ciphertext or job URL, got {job!r}. Pass the numeric id "
-            "from a search result, such as '1987969201035894058'."
+            f"from a search result, such as '{EXAMPLE_JOB_ID}'."
         )
     text = job.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= MAX_JOB_ID_DIGITS:
         return text, ""
-    if text.startswith(("http://", "https://")):
-        text = unquote(urlsplit(text).path)
-    match = _CIPHERTEXT.search(text)
-    if match and (text.startswith("~") or "/jobs/" in text or "_~" in text):
+
+    match = None
+    if text.startswith("~"):
+        match = _CIPHERTEXT.fullmatch(text)
+    elif "/" in text:
+        path = _job_url_path(job, text)
+        found = _CIPHERTEXT.search(path)
+        if found and ("/jobs/" in path or "_~" in path):
+            match = found
+    if match:
         return match.group(1), match.group(0)
     raise InvalidInput(
         f"{job!r} is not an Upwork job id, ciphertext or job URL. Pass the numeric id from a "
-        "search result ('1987969201035894058'), a ciphertext ('~021987969201035894058') or a "
-        "job URL ('https://www.upwork.com/jobs/~021987969201035894058')."
+        f"search result ('{EXAMPLE_JOB_ID}'), a ciphertext ('~02{EXAMPLE_JOB_ID}') or a "
+        f"job URL ('https://www.upwork.com/jobs/~02{EXAMPLE_JOB_ID}')."
     )
+
+
+def _job_url_path(job: str, url: str) -> str:
+    """Return the decoded path of a job URL, which must be http or https on Upwork's host."""
+    if "://" not in url:
+        url = f"https://{url}"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # A malformed address, such as an unclosed "[" around an IPv6 host.
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or host not in UPWORK_JOB_HOSTS:
+        raise InvalidInput(
+            f"{job!r} is not an Upwork job URL: it must be http or https on "
+            f"{' or '.join(UPWORK_JOB_HOSTS)}, such as "
+            f"'https://www.upwork.com/jobs/~02{EXAMPLE_JOB_ID}'. Or pass the numeric Upwork "
+            f"job id ('{EXAMPLE_JOB_ID}') or the ciphertext ('~02{EXAMPLE_JOB_ID}')."
+        )
+    return unquote(parts.path)
 
 
 def _int_or_zero(value: Any) -> int:

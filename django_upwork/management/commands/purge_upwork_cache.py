@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
@@ -9,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from django_upwork import conf, services
+from django_upwork.exceptions import InvalidInput
+from django_upwork.models import MAX_ROW_COUNT
 
 
 class Command(BaseCommand):
@@ -34,7 +37,8 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             metavar="ROWS",
-            help="Rows deleted per transaction (default: UPWORK_PURGE_BATCH_SIZE, 5000).",
+            help=f"Rows deleted per transaction, from 1 to {MAX_ROW_COUNT} "
+            "(default: UPWORK_PURGE_BATCH_SIZE, 5000).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -47,11 +51,17 @@ class Command(BaseCommand):
                 )
             )
         batch_size = options["batch_size"]
-        if batch_size is not None and batch_size < 1:
-            raise CommandError(f"--batch-size must be at least 1, got {batch_size}.")
-        count = services.purge_expired_postings(
-            max_age=max_age, batch_size=batch_size, dry_run=options["dry_run"]
-        )
+        if batch_size is not None and not 1 <= batch_size <= MAX_ROW_COUNT:
+            raise CommandError(
+                f"--batch-size must be from 1 to {MAX_ROW_COUNT}, got {batch_size}. "
+                "Omit it to use UPWORK_PURGE_BATCH_SIZE."
+            )
+        try:
+            count = services.purge_expired_postings(
+                max_age=max_age, batch_size=batch_size, dry_run=options["dry_run"]
+            )
+        except InvalidInput as err:
+            raise CommandError(str(err)) from err
         age_label = _hours_label(max_age if max_age is not None else conf.cache_max_age())
         if options["dry_run"]:
             self.stdout.write(
@@ -68,8 +78,11 @@ class Command(BaseCommand):
 def _parse_max_age(hours: float | None) -> timedelta | None:
     if hours is None:
         return None
-    # Written so that NaN fails the comparison too.
-    if not hours >= 0:
+    if not math.isfinite(hours):
+        raise CommandError(
+            f"--max-age must be a finite number of hours, such as 23 or 1.5, got {hours}."
+        )
+    if hours < 0:
         raise CommandError(f"--max-age must be 0 or more hours, got {hours}.")
     try:
         max_age = timedelta(hours=hours)
