@@ -227,7 +227,10 @@ def purge_interval() -> timedelta:
 
 
 def purge_batch_size() -> int:
-    return _whole_number("UPWORK_PURGE_BATCH_SIZE", DEFAULT_PURGE_BATCH_SIZE, minimum=1)
+    # A batch is a LIMIT, and 2**31 - 1 fits the LIMIT of every database Django supports.
+    return _whole_number(
+        "UPWORK_PURGE_BATCH_SIZE", DEFAULT_PURGE_BATCH_SIZE, minimum=1, maximum=2**31 - 1
+    )
 
 
 def connect_permission() -> str:
@@ -330,11 +333,15 @@ def _seconds(name: str, default: float) -> float:
     return float(value)
 
 
-def _whole_number(name: str, default: int, *, minimum: int) -> int:
+def _whole_number(name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
     value = _get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise UpworkConfigurationError(
             f"{name} must be a whole number of {minimum} or more; got {value!r}."
+        )
+    if maximum is not None and value > maximum:
+        raise UpworkConfigurationError(
+            f"{name} must be a whole number from {minimum} to {maximum}; got {value!r}."
         )
     return value
 

@@ -50,6 +50,8 @@ def test_defaults_are_clean(settings):
         ("UPWORK_PURGE_INTERVAL", timedelta(hours=-1), "django_upwork.E008"),
         ("UPWORK_PURGE_INTERVAL", timedelta(hours=2), "django_upwork.E010"),
         ("UPWORK_PURGE_BATCH_SIZE", 0, "django_upwork.E008"),
+        ("UPWORK_PURGE_BATCH_SIZE", 2**31, "django_upwork.E008"),
+        ("UPWORK_PURGE_BATCH_SIZE", 10**20, "django_upwork.E008"),
         ("UPWORK_RATE_LIMIT_MAX_WAIT", -1, "django_upwork.E008"),
         ("UPWORK_RATE_LIMIT_MAX_WAIT", "30", "django_upwork.E008"),
         ("UPWORK_MAX_RETRIES", -1, "django_upwork.E008"),
