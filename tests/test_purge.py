@@ -642,3 +642,22 @@ def test_get_job_posting_refetches_expired_row(fake_upwork: list[dict[str, Any]]
     assert posting.cached_at >= before
     assert JobPosting.objects.filter(upwork_id=upwork_id).count() == 1
     assert JobPosting.objects.get(upwork_id=upwork_id).title == "Refetched title"
+
+
+def test_summarize_cache_counts_fresh_and_expired(db):
+    now = timezone.now()
+    for offset, hours in enumerate((1, 5, 30, 48)):
+        create_postings(1, now - timedelta(hours=hours), first_id=offset)
+
+    summary = services.summarize_cache()
+
+    assert (summary.total, summary.fresh, summary.expired) == (4, 2, 2)
+    assert summary.oldest_fresh_cached_at == now - timedelta(hours=5)
+    assert summary.max_age == timedelta(hours=23)
+
+
+def test_summarize_cache_without_fresh_rows(db):
+    summary = services.summarize_cache()
+
+    assert (summary.total, summary.fresh, summary.expired) == (0, 0, 0)
+    assert summary.oldest_fresh_cached_at is None

@@ -15,7 +15,7 @@ from django_upwork.services.auth import (
     refresh_access_token,
     user_can_connect,
 )
-from django_upwork.services.cache import purge_expired_postings
+from django_upwork.services.cache import CacheSummary, purge_expired_postings, summarize_cache
 from django_upwork.services.jobs import (
     SearchResult,
     get_job_posting,
@@ -27,6 +27,7 @@ from django_upwork.services.jobs import (
 )
 
 __all__ = [
+    "CacheSummary",
     "SearchResult",
     "complete_authorization",
     "disconnect",
@@ -43,5 +44,6 @@ __all__ = [
     "refresh_access_token",
     "resolve_job_reference",
     "search_job_postings",
+    "summarize_cache",
     "user_can_connect",
 ]

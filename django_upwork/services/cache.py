@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.db.models import Min
+
+from django_upwork import conf
 from django_upwork.models import JobPosting
+
+
+@dataclass(frozen=True)
+class CacheSummary:
+    """Counts of the cached postings, split by the ``max_age`` they were measured against."""
+
+    total: int
+    fresh: int
+    oldest_fresh_cached_at: datetime | None
+    max_age: timedelta
+
+    @property
+    def expired(self) -> int:
+        return self.total - self.fresh
+
+
+def summarize_cache() -> CacheSummary:
+    """Count the cached postings and find the oldest one that reads still return."""
+    max_age = conf.cache_max_age()
+    fresh = JobPosting.objects.fresh(max_age)
+    return CacheSummary(
+        total=JobPosting.objects.count(),
+        fresh=fresh.count(),
+        oldest_fresh_cached_at=fresh.aggregate(oldest=Min("cached_at"))["oldest"],
+        max_age=max_age,
+    )
 
 
 def purge_expired_postings(

@@ -8,12 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
 from django_upwork import conf, services
-from django_upwork.models import JobPosting
 from django_upwork.services.schedule import purge_schedule_state
 
 
@@ -46,11 +44,8 @@ def collect_status() -> dict[str, Any]:
     """Return the connection, cache and schedule state; reads the database only."""
     now = timezone.now()
     token = services.get_connection()
-    max_age = conf.cache_max_age()
-    fresh = JobPosting.objects.fresh(max_age)
-    oldest_fresh = fresh.aggregate(oldest=Min("cached_at"))["oldest"]
-    cached_total = JobPosting.objects.count()
-    fresh_count = fresh.count()
+    cache = services.summarize_cache()
+    oldest_fresh = cache.oldest_fresh_cached_at
     return {
         "credentials_configured": conf.has_credentials(),
         "api_url": conf.api_url(),
@@ -60,14 +55,14 @@ def collect_status() -> dict[str, Any]:
         "needs_reauthorization": token.needs_reauthorization if token else False,
         "last_error": token.last_error if token else "",
         "scope": token.scope if token else "",
-        "cached_postings": cached_total,
-        "fresh_postings": fresh_count,
-        "expired_postings": cached_total - fresh_count,
+        "cached_postings": cache.total,
+        "fresh_postings": cache.fresh,
+        "expired_postings": cache.expired,
         "oldest_fresh_cached_at": oldest_fresh,
         "oldest_fresh_age_seconds": (
             int((now - oldest_fresh).total_seconds()) if oldest_fresh else None
         ),
-        "cache_max_age_seconds": int(max_age.total_seconds()),
+        "cache_max_age_seconds": int(cache.max_age.total_seconds()),
         "purge_schedule": purge_schedule_state(),
     }
 
