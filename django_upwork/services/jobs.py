@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -94,7 +94,7 @@ def execute_query(query: str, variables: dict[str, Any], operation: str) -> Grap
 
 def search_job_postings(
     filter: Mapping[str, Any] | None = None,
-    sort_attributes: list[Any] | None = None,
+    sort_attributes: Sequence[Any] | str | Mapping[str, Any] | None = None,
 ) -> SearchResult:
     """Search Upwork's marketplace and cache the page of results.
 
@@ -136,7 +136,7 @@ def search_job_postings(
 
 def iter_search_pages(
     filter: Mapping[str, Any] | None = None,
-    sort_attributes: list[Any] | None = None,
+    sort_attributes: Sequence[Any] | str | Mapping[str, Any] | None = None,
     *,
     max_pages: int = 10,
     page_size: int = MAX_PAGE_SIZE,
@@ -167,7 +167,7 @@ def iter_search_pages(
 
 def iter_job_postings(
     filter: Mapping[str, Any] | None = None,
-    sort_attributes: list[Any] | None = None,
+    sort_attributes: Sequence[Any] | str | Mapping[str, Any] | None = None,
     *,
     max_pages: int = 10,
     page_size: int = MAX_PAGE_SIZE,
