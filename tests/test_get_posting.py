@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from django_upwork import services
@@ -179,3 +180,34 @@ def test_refresh_of_fresh_row_keeps_its_search_columns_and_age(cached, emulator)
     assert after.cached_at == cached_at
     assert after.ciphertext == "~01searchciphertext"
     assert search_only_values(after) == search_only_values(before)
+
+
+def test_concurrent_insert_of_the_same_posting(connected, emulator):
+    node = emulator.postings[100]
+    inserted_meanwhile = False
+
+    def insert_first(execute, sql, params, many, context):
+        # Another process caches the posting from a search between this one's SELECT and
+        # its INSERT, so the INSERT hits the unique Upwork id.
+        nonlocal inserted_meanwhile
+        if not inserted_meanwhile and sql.startswith("INSERT") and "jobposting" in sql:
+            inserted_meanwhile = True
+            JobPosting.objects.create(
+                upwork_id=node["id"],
+                title="title from a search",
+                job_type="HOURLY",
+                skills=["Skill from a search"],
+                raw={"id": node["id"]},
+                cached_at=timezone.now(),
+            )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(insert_first):
+        posting = services.get_job_posting(node["id"])
+
+    # The other insert shares this test's connection, so the failed INSERT's rollback takes
+    # it back too. What remains to check is that the retry stored one row, without an error.
+    assert inserted_meanwhile
+    stored = JobPosting.objects.get(upwork_id=node["id"])
+    assert stored.pk == posting.pk
+    assert stored.title == node["title"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -252,6 +252,20 @@ def _save_detail(upwork_id: str, ciphertext: str, values: dict[str, Any]) -> Job
     ``cached_at`` now, without the columns the detail node lacks (skills, dates, client
     statistics), since keeping old ones would stretch them past Upwork's 24-hour limit.
     """
+    defaults = {
+        field.name: field.get_default()
+        for field in JobPosting._meta.concrete_fields
+        if field.name in SEARCH_UPDATE_FIELDS and field.name not in values
+    }
+    defaults.update(values, ciphertext=ciphertext, cached_at=timezone.now())
+    try:
+        return _write_detail(upwork_id, values, defaults)
+    except IntegrityError:
+        # Another process inserted the posting after the SELECT; this pass updates its row.
+        return _write_detail(upwork_id, values, defaults)
+
+
+def _write_detail(upwork_id: str, values: dict[str, Any], defaults: dict[str, Any]) -> JobPosting:
     with transaction.atomic():
         posting = JobPosting.objects.select_for_update().filter(upwork_id=upwork_id).first()
         if posting is not None and posting.is_fresh:
@@ -259,15 +273,10 @@ def _save_detail(upwork_id: str, ciphertext: str, values: dict[str, Any]) -> Job
                 setattr(posting, name, value)
             posting.save(update_fields=list(values))
             return posting
-        defaults = {
-            field.name: field.get_default()
-            for field in JobPosting._meta.concrete_fields
-            if field.name in SEARCH_UPDATE_FIELDS and field.name not in values
-        }
-        defaults.update(values, ciphertext=ciphertext, cached_at=timezone.now())
-        posting, _created = JobPosting.objects.update_or_create(
-            upwork_id=upwork_id, defaults=defaults
-        )
+        posting = posting or JobPosting(upwork_id=upwork_id)
+        for name, value in defaults.items():
+            setattr(posting, name, value)
+        posting.save()
     return posting
 
 
