@@ -304,7 +304,7 @@ def test_limiter_log_outlives_its_latest_slot():
     assert recording.timeouts[limiter.log_key] >= 183 + 60
 
 
-def test_unreachable_limiter_cache_sends_nothing(connected, emulator, settings):
+def test_unreachable_limiter_cache_sends_nothing(connected, emulator, settings, caplog):
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         port = listener.getsockname()[1]
@@ -317,7 +317,8 @@ def test_unreachable_limiter_cache_sends_nothing(connected, emulator, settings):
     }
     settings.UPWORK_RATE_LIMIT_CACHE = "limiter"
     settings.UPWORK_RATE_LIMIT = 300
-    settings.UPWORK_MAX_RETRIES = 0
+    settings.UPWORK_MAX_RETRIES = 3
+    caplog.set_level(logging.WARNING, logger="django_upwork")
     before = graphql_hits(emulator)
 
     with pytest.raises(RateLimiterUnavailable, match="'limiter'") as raised:
@@ -325,6 +326,8 @@ def test_unreachable_limiter_cache_sends_nothing(connected, emulator, settings):
 
     assert raised.value.retryable is True
     assert graphql_hits(emulator) == before
+    # The call gives up at once rather than retrying against the same failed cache.
+    assert not [record for record in caplog.records if "retrying" in record.getMessage()]
 
 
 def test_local_wait_limit_does_not_block_others(connected, emulator, settings):

@@ -32,6 +32,7 @@ from django_upwork.exceptions import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    RateLimiterUnavailable,
     ServerError,
     UpworkConfigurationError,
     UpworkConnectionError,
@@ -114,6 +115,9 @@ class GraphQLClient:
             attempt += 1
             try:
                 return self._send(query, variables, operation)
+            except RateLimiterUnavailable:
+                # Retrying within this call would only wait on the same failed cache.
+                raise
             except RateLimited as err:
                 if err.status == 429:
                     # Upwork blocked this address: every process sharing the limiter pauses

@@ -87,8 +87,8 @@ class RateLimiter:
         except Exception as err:  # each cache backend raises its own errors
             raise RateLimiterUnavailable(
                 f"The Upwork rate limiter could not use the cache {self.cache_alias!r} "
-                f"({type(err).__name__}: {err}). Check that the cache server in "
-                "CACHES is running; no request was sent.",
+                f"({type(err).__name__}: {err}). No request was sent. Check that the cache "
+                "server in CACHES is running.",
                 operation=operation,
             ) from err
         delay = start_at - self.clock()
