@@ -68,6 +68,17 @@ def test_datetime_forms(text, expected):
     assert parse_upwork_datetime(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("zone", "text"),
+    [("America/New_York", "0001-01-01T00:00:00Z"), ("Asia/Tokyo", "9999-12-31T23:59:59Z")],
+)
+def test_datetime_without_local_time_is_unreadable(settings, zone, text):
+    settings.USE_TZ = False
+    settings.TIME_ZONE = zone
+
+    assert parse_upwork_datetime(text) is None
+
+
 def test_datetime_is_naive_local_time_without_use_tz(settings):
     settings.USE_TZ = False
     settings.TIME_ZONE = "Asia/Kolkata"  # UTC+05:30

@@ -136,10 +136,14 @@ def parse_upwork_datetime(value: Any) -> datetime | None:
         return None
     if parsed is None:
         return None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, dt_timezone.utc)
-    if not settings.USE_TZ:
-        parsed = timezone.make_naive(parsed, timezone.get_default_timezone())
+    try:
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed, dt_timezone.utc)
+        if not settings.USE_TZ:
+            parsed = timezone.make_naive(parsed, timezone.get_default_timezone())
+    except OverflowError:
+        # A date at the edge of year 1 or 9999 has no local time in some time zones.
+        return None
     return parsed
 
 
