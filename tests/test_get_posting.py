@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from django_upwork import services
-from django_upwork.exceptions import InvalidInput
+from django_upwork.exceptions import InvalidInput, InvalidResponse
 from django_upwork.models import JobPosting
 from tests.conftest import graphql_hits, last_graphql
 
@@ -211,3 +211,16 @@ def test_concurrent_insert_of_the_same_posting(connected, emulator):
     stored = JobPosting.objects.get(upwork_id=node["id"])
     assert stored.pk == posting.pk
     assert stored.title == node["title"]
+
+
+def test_answer_for_another_posting_is_rejected(connected, emulator):
+    node = emulator.postings[100]
+    requested = node["id"]
+    node["id"] = str(int(requested) + 1)
+    try:
+        with pytest.raises(InvalidResponse, match=f"job posting {requested} with posting"):
+            services.get_job_posting(requested)
+    finally:
+        node["id"] = requested
+
+    assert JobPosting.objects.count() == 0

@@ -15,8 +15,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from django_upwork.client import queries
 from django_upwork.client.http import GraphQLClient, GraphQLResult
+from django_upwork.conf import MAX_ROW_COUNT
 from django_upwork.exceptions import AuthenticationError, InvalidInput, InvalidResponse, NotFound
-from django_upwork.models import MAX_ROW_COUNT, JobPosting
+from django_upwork.models import JobPosting
 from django_upwork.services import auth
 from django_upwork.services.filters import MAX_PAGE_SIZE, clean_filter, clean_sort_attributes
 from django_upwork.services.parsing import InvalidNode, detail_node_fields, search_node_fields
@@ -240,7 +241,13 @@ def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | No
             operation=queries.JOB_POSTING_OPERATION,
             request_id=result.request_id,
         ) from err
-    del values["upwork_id"]
+    if values.pop("upwork_id") != upwork_id:
+        raise InvalidResponse(
+            f"Upwork answered the request for job posting {upwork_id} with posting "
+            f"{node.get('id')!r}.",
+            operation=queries.JOB_POSTING_OPERATION,
+            request_id=result.request_id,
+        )
     return _save_detail(upwork_id, ciphertext or f"~02{upwork_id}", values)
 
 
