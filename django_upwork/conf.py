@@ -37,6 +37,10 @@ DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
 DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
 DEFAULT_CONNECT_PERMISSION = "is_staff"
+# The largest row count accepted for a list limit or a purge batch, both sent as LIMIT and
+# OFFSET. A signed 32-bit integer fits the LIMIT of every database Django supports, whereas
+# SQLite fails with "datatype mismatch" on a number above its 64-bit maximum.
+MAX_ROW_COUNT = 2**31 - 1
 DEFAULT_RETRY_BACKOFF = 1.0  # seconds before the first retry
 DEFAULT_PURGE_BATCH_SIZE = 5000  # rows deleted per transaction
 
@@ -227,9 +231,8 @@ def purge_interval() -> timedelta:
 
 
 def purge_batch_size() -> int:
-    # A batch is a LIMIT, and 2**31 - 1 fits the LIMIT of every database Django supports.
     return _whole_number(
-        "UPWORK_PURGE_BATCH_SIZE", DEFAULT_PURGE_BATCH_SIZE, minimum=1, maximum=2**31 - 1
+        "UPWORK_PURGE_BATCH_SIZE", DEFAULT_PURGE_BATCH_SIZE, minimum=1, maximum=MAX_ROW_COUNT
     )
 
 

@@ -18,11 +18,6 @@ from django_upwork.fields import JSONDocumentField, SecretTextField
 
 logger = logging.getLogger(__name__)
 
-# The largest row count accepted for a list limit or a purge batch, both sent as LIMIT and
-# OFFSET. A signed 32-bit integer fits the LIMIT of every database Django supports, whereas
-# SQLite fails with "datatype mismatch" on a number above its 64-bit maximum.
-MAX_ROW_COUNT = 2**31 - 1
-
 
 class JobType(models.TextChoices):
     HOURLY = "HOURLY", _("Hourly")
@@ -112,10 +107,10 @@ def _check_batch_size(batch_size: object) -> None:
     if (
         isinstance(batch_size, bool)
         or not isinstance(batch_size, int)
-        or not 1 <= batch_size <= MAX_ROW_COUNT
+        or not 1 <= batch_size <= conf.MAX_ROW_COUNT
     ):
         raise InvalidInput(
-            f"batch_size must be a whole number from 1 to {MAX_ROW_COUNT}, such as 5000, "
+            f"batch_size must be a whole number from 1 to {conf.MAX_ROW_COUNT}, such as 5000, "
             f"got {batch_size!r}."
         )
 

@@ -644,12 +644,13 @@ def test_get_job_posting_refetches_expired_row(fake_upwork: list[dict[str, Any]]
     assert JobPosting.objects.get(upwork_id=upwork_id).title == "Refetched title"
 
 
-def test_summarize_cache_counts_fresh_and_expired(db):
+def test_summarize_cache_counts_fresh_and_expired(db, django_assert_num_queries):
     now = timezone.now()
     for offset, hours in enumerate((1, 5, 30, 48)):
         create_postings(1, now - timedelta(hours=hours), first_id=offset)
 
-    summary = services.summarize_cache()
+    with django_assert_num_queries(1):
+        summary = services.summarize_cache()
 
     assert (summary.total, summary.fresh, summary.expired) == (4, 2, 2)
     assert summary.oldest_fresh_cached_at == now - timedelta(hours=5)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Min
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from django_upwork import conf
 from django_upwork.models import JobPosting
@@ -26,13 +27,22 @@ class CacheSummary:
 
 
 def summarize_cache() -> CacheSummary:
-    """Count the cached postings and find the oldest one that reads still return."""
+    """Count the cached postings and find the oldest one that reads still return.
+
+    A row is fresh by the rule of ``JobPosting.objects.fresh()``. One query computes all
+    three values, so they agree even while other processes write.
+    """
     max_age = conf.cache_max_age()
-    fresh = JobPosting.objects.fresh(max_age)
+    is_fresh = Q(cached_at__gt=timezone.now() - max_age)
+    counts = JobPosting.objects.aggregate(
+        total=Count("pk"),
+        fresh=Count("pk", filter=is_fresh),
+        oldest_fresh=Min("cached_at", filter=is_fresh),
+    )
     return CacheSummary(
-        total=JobPosting.objects.count(),
-        fresh=fresh.count(),
-        oldest_fresh_cached_at=fresh.aggregate(oldest=Min("cached_at"))["oldest"],
+        total=counts["total"],
+        fresh=counts["fresh"],
+        oldest_fresh_cached_at=counts["oldest_fresh"],
         max_age=max_age,
     )
 

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from django_upwork import conf, services
+from django_upwork.conf import MAX_ROW_COUNT
 from django_upwork.exceptions import InvalidInput
-from django_upwork.models import MAX_ROW_COUNT
 
 
 class Command(BaseCommand):
