@@ -32,7 +32,10 @@ def _not_configured(err: UpworkConfigurationError) -> HttpResponse:
 
 
 def _permission_denied(request: HttpRequest, action: str) -> HttpResponse | None:
-    """Return the response for a user who may not ``action`` the account, else ``None``."""
+    """Return the refusal page when the user lacks UPWORK_CONNECT_PERMISSION, else ``None``.
+
+    ``action`` is the verb the page names, such as ``"connect"``.
+    """
     try:
         allowed = services.user_can_connect(request.user)
     except UpworkConfigurationError as err:
