@@ -33,7 +33,10 @@ class ExperienceLevel(models.TextChoices):
 
 class JobPostingQuerySet(models.QuerySet["JobPosting"]):
     def fresh(self, max_age: timedelta | None = None) -> JobPostingQuerySet:
-        """Return rows cached less than ``max_age`` (default ``UPWORK_CACHE_MAX_AGE``) ago."""
+        """Return rows cached less than ``max_age`` (default ``UPWORK_CACHE_MAX_AGE``) ago.
+
+        A ``max_age`` that is not a timedelta of zero or more raises ``InvalidInput``.
+        """
         return self.filter(cached_at__gt=_cutoff(max_age))
 
     def expired(self, max_age: timedelta | None = None) -> JobPostingQuerySet:
@@ -81,8 +84,6 @@ class JobPostingManager(models.Manager["JobPosting"]):
             batch_size = conf.purge_batch_size()
         else:
             _check_batch_size(batch_size)
-        if max_age is not None:
-            _check_max_age(max_age)
         cutoff = _cutoff(max_age)
         expired = self.get_queryset().filter(cached_at__lte=cutoff)
         if dry_run:
@@ -113,22 +114,6 @@ def _check_batch_size(batch_size: object) -> None:
             f"batch_size must be a whole number from 1 to {conf.MAX_ROW_COUNT}, such as 5000, "
             f"got {batch_size!r}."
         )
-
-
-def _check_max_age(max_age: object) -> None:
-    """Raise ``InvalidInput`` unless ``max_age`` is a timedelta that gives a valid cutoff."""
-    if not isinstance(max_age, timedelta) or max_age < timedelta(0):
-        raise InvalidInput(
-            "max_age must be a timedelta of zero or more, such as timedelta(hours=23), "
-            f"got {max_age!r}."
-        )
-    try:
-        _cutoff(max_age)
-    except OverflowError:
-        raise InvalidInput(
-            f"max_age {max_age!r} puts the cutoff before the year 1, the earliest date Python "
-            "can represent. Pass a shorter timedelta, such as timedelta(hours=23)."
-        ) from None
 
 
 def _delete_oldest(
@@ -169,8 +154,26 @@ def earliest_datetime() -> datetime:
     return earliest.replace(tzinfo=dt_timezone.utc) if settings.USE_TZ else earliest
 
 
-def _cutoff(max_age: timedelta | None) -> datetime:
-    return timezone.now() - (max_age if max_age is not None else conf.cache_max_age())
+def _cutoff(max_age: object) -> datetime:
+    """Return the time before which a cached row is expired, ``max_age`` before now.
+
+    Raises ``InvalidInput`` unless ``max_age`` is ``None`` (``UPWORK_CACHE_MAX_AGE``) or a
+    timedelta of zero or more that leaves the cutoff after the year 1.
+    """
+    if max_age is None:
+        return timezone.now() - conf.cache_max_age()
+    if not isinstance(max_age, timedelta) or max_age < timedelta(0):
+        raise InvalidInput(
+            "max_age must be a timedelta of zero or more, such as timedelta(hours=23), "
+            f"got {max_age!r}."
+        )
+    try:
+        return timezone.now() - max_age
+    except OverflowError:
+        raise InvalidInput(
+            f"max_age {max_age!r} puts the cutoff before the year 1, the earliest date Python "
+            "can represent. Pass a shorter timedelta, such as timedelta(hours=23)."
+        ) from None
 
 
 class JobPosting(models.Model):

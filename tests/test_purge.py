@@ -662,3 +662,10 @@ def test_summarize_cache_without_fresh_rows(db):
 
     assert (summary.total, summary.fresh, summary.expired) == (0, 0, 0)
     assert summary.oldest_fresh_cached_at is None
+
+
+@pytest.mark.parametrize("method", ["fresh", "expired"])
+@pytest.mark.parametrize("max_age", [-1, 3600.0, "1h", timedelta(hours=-1), timedelta(days=10**6)])
+def test_queryset_filters_reject_bad_max_age(db, method, max_age):
+    with pytest.raises(InvalidInput, match="max_age"):
+        getattr(JobPosting.objects, method)(max_age)
