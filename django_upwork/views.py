@@ -1,6 +1,7 @@
 """OAuth2 connection views: start a connection, receive Upwork's callback, disconnect.
 
 Every response here is plain text, so no value from the query string is ever rendered as HTML.
+The one exception is the Connect page, a fixed form that renders nothing from the request.
 """
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from django_upwork import services
 from django_upwork.exceptions import (
@@ -51,12 +53,20 @@ def _permission_denied(request: HttpRequest, action: str) -> HttpResponse | None
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def authorize(request: HttpRequest) -> HttpResponse:
-    """Redirect a permitted user to Upwork's authorization page."""
+    """Show a permitted user the Connect button, and on its POST redirect them to Upwork.
+
+    Only the CSRF-checked POST starts a connection. A GET that started one would let a link
+    on another site send a logged-in staff user through Upwork's approval, which Upwork may
+    grant without asking, and so connect whatever Upwork account that browser is logged in to.
+    """
     denied = _permission_denied(request, "connect")
     if denied is not None:
         return denied
+    if request.method == "GET":
+        connected = services.get_connection() is not None
+        return render(request, "django_upwork/connect.html", {"connected": connected})
     try:
         url = services.get_authorization_url(request)
     except UpworkConfigurationError as err:

@@ -20,7 +20,7 @@ CALLBACK = "/upwork/callback/"
 
 def start(client):
     """Start a connection and return the authorization URL's query parameters."""
-    response = client.get("/upwork/connect/")
+    response = client.post("/upwork/connect/")
     assert response.status_code == 302
     return response["Location"]
 
@@ -233,7 +233,7 @@ def test_configured_redirect_uri_beats_host_header(staff_client, emulator, setti
     settings.UPWORK_REDIRECT_URI = "https://example.com/upwork/callback/"
     settings.ALLOWED_HOSTS = ["*"]
 
-    location = staff_client.get("/upwork/connect/", HTTP_HOST="attacker.example")["Location"]
+    location = staff_client.post("/upwork/connect/", HTTP_HOST="attacker.example")["Location"]
 
     assert parse_qs(urlsplit(location).query)["redirect_uri"] == [
         "https://example.com/upwork/callback/"
@@ -245,7 +245,7 @@ def test_redirect_uri_is_https_behind_proxy(staff_client, emulator, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.ALLOWED_HOSTS = ["jobs.example.com"]
 
-    location = staff_client.get(
+    location = staff_client.post(
         "/upwork/connect/", HTTP_HOST="jobs.example.com", HTTP_X_FORWARDED_PROTO="https"
     )["Location"]
 
@@ -266,6 +266,26 @@ def test_disconnect_forgets_tokens(staff_client, connected):
     assert services.get_auth_status() == "disconnected"
 
 
+def test_connect_page_starts_nothing(staff_client, emulator):
+    response = staff_client.get("/upwork/connect/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<form method="post"' in body
+    assert "csrfmiddlewaretoken" in body
+    assert SESSION_KEY not in staff_client.session
+
+
+def test_connect_checks_csrf(django_user_model, emulator):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(django_user_model.objects.create_user("s", is_staff=True))
+
+    assert csrf_client.post("/upwork/connect/").status_code == 403
+    assert SESSION_KEY not in csrf_client.session
+
+
 def test_disconnect_checks_csrf(client, django_user_model, connected):
     from django.test import Client
 
@@ -279,7 +299,7 @@ def test_disconnect_checks_csrf(client, django_user_model, connected):
 def test_plain_http_authorize_url_is_a_clear_error(staff_client, emulator, settings):
     settings.UPWORK_AUTHORIZE_URL = "http://upwork.example/ab/account-security/oauth2/authorize"
 
-    response = staff_client.get("/upwork/connect/")
+    response = staff_client.post("/upwork/connect/")
 
     assert response.status_code == 500
     assert "uses plain HTTP" in response.content.decode()

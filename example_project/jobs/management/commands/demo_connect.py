@@ -4,7 +4,8 @@ This walks the same OAuth2 authorization-code flow that a staff user's browser w
 a running server of this project and the bundled Upwork emulator:
 
 1. log in at ``/admin/login/`` with the CSRF token from the login form;
-2. open ``/upwork/connect/``, which redirects to the authorization page;
+2. open ``/upwork/connect/`` and post its Connect form, which redirects to the
+   authorization page;
 3. press Approve on the emulator's page, which redirects back with a code and the state;
 4. follow that redirect to ``/upwork/callback/``, where the site exchanges the code.
 
@@ -29,7 +30,8 @@ from jobs.management.commands.demo_admin import PASSWORD_VARIABLE
 class Command(BaseCommand):
     help = (
         "Connect the Upwork account through a running server of this project and the bundled "
-        "emulator, as a browser would: log in, open /upwork/connect/, approve, follow the "
+        "emulator, as a browser would: log in, press Connect at /upwork/connect/, approve, "
+        "follow the "
         f"callback. The password comes from the {PASSWORD_VARIABLE} environment variable."
     )
 
@@ -107,7 +109,19 @@ class BrowserFlow:
 
     def start_connection(self) -> str:
         connect_url = f"{self.base_url}/upwork/connect/"
-        answer = self.site.get(connect_url, allow_redirects=False, timeout=self.timeout)
+        page = self.site.get(connect_url, allow_redirects=False, timeout=self.timeout)
+        expect_status(page, 200, "opening the connect page")
+        form = find_form(page.text, contains="csrfmiddlewaretoken")
+        if form is None:
+            raise CommandError(f"{connect_url} has no Connect form with a CSRF token.")
+        # Django checks the Referer of HTTPS form posts against the site's host.
+        answer = self.site.post(
+            connect_url,
+            data=form.fields,
+            headers={"Referer": connect_url},
+            allow_redirects=False,
+            timeout=self.timeout,
+        )
         if answer.status_code != 302:
             raise CommandError(
                 f"{connect_url} returned HTTP {answer.status_code} instead of a redirect to "
