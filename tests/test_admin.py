@@ -119,12 +119,15 @@ def test_purge_action(staff_client, postings):
 
 @pytest.fixture
 def viewer_client(client, django_user_model):
+    return log_in_staff(client, django_user_model, "viewer", ["view_jobposting"])
+
+
+def log_in_staff(client, django_user_model, username, codenames):
+    """Log ``client`` in as a staff user with only the permissions named by ``codenames``."""
     from django.contrib.auth.models import Permission
 
-    user = django_user_model.objects.create_user(
-        "viewer", password="viewer-password", is_staff=True
-    )
-    user.user_permissions.add(Permission.objects.get(codename="view_jobposting"))
+    user = django_user_model.objects.create_user(username, is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
     return client
 
@@ -149,15 +152,7 @@ def test_view_permission_runs_no_action(viewer_client, postings, emulator, actio
 
 
 def test_change_permission_allows_refresh(client, django_user_model, postings, emulator):
-    from django.contrib.auth.models import Permission
-
-    user = django_user_model.objects.create_user(
-        "editor", password="editor-password", is_staff=True
-    )
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_jobposting", "change_jobposting"])
-    )
-    client.force_login(user)
+    log_in_staff(client, django_user_model, "editor", ["view_jobposting", "change_jobposting"])
 
     response = client.post(
         CHANGELIST,
