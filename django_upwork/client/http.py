@@ -140,7 +140,6 @@ class GraphQLClient:
                 )
                 time.sleep(delay)
 
-    @sensitive_variables()
     def _send(self, query: str, variables: dict[str, Any] | None, operation: str) -> GraphQLResult:
         url = conf.api_url()
         if conf.is_remote_plain_http(url):

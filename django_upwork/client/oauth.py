@@ -172,7 +172,6 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     return response
 
 
-@sensitive_variables()
 def _call(grant: str, request: Any) -> dict[str, Any]:
     RateLimiter.from_settings().acquire(f"token:{grant}")
     try:

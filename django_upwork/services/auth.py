@@ -305,7 +305,6 @@ def refresh_access_token(
     raise rejection
 
 
-@sensitive_variables()
 def _apply_token(
     row: OAuthToken, token: dict[str, Any], *, previous_refresh_token: str | None
 ) -> None:
