@@ -131,7 +131,7 @@ class ServerError(TransientError):
 
 
 class RateLimiterUnavailable(TransientError):
-    """The cache that holds the shared rate limit failed, so no request was sent."""
+    """The cache that contains the shared rate limit failed, so no request was sent."""
 
 
 class InvalidResponse(UpworkError):

@@ -1,7 +1,8 @@
 """Django's error reports hide the client secret, the tokens and the code in frame variables.
 
 Error e-mails to ADMINS and error trackers show every frame's local variables, so each
-function that holds a secret is marked with ``sensitive_variables``.
+function through which a secret enters the package is marked with ``sensitive_variables``,
+which also cleanses the frames it calls.
 """
 
 from __future__ import annotations

@@ -381,7 +381,7 @@ def test_timeout_message_names_both_limits(seeded, emulator, settings):
     assert "connect 1 s, read 0.5 s" in str(raised.value)
 
 
-class RefusingAdapter(requests.adapters.HTTPAdapter):
+class NoSendAdapter(requests.adapters.HTTPAdapter):
     """A transport that records each request and sends none."""
 
     def __init__(self) -> None:
@@ -395,7 +395,7 @@ class RefusingAdapter(requests.adapters.HTTPAdapter):
 
 def test_plain_http_api_url_sends_nothing(settings):
     settings.UPWORK_API_URL = "http://upwork-api.invalid/graphql"
-    adapter = RefusingAdapter()
+    adapter = NoSendAdapter()
     session = requests.Session()
     session.mount("http://", adapter)
     client = GraphQLClient("access-token", session=session)

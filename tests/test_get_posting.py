@@ -121,7 +121,7 @@ def search_only_values(posting: JobPosting) -> dict[str, object]:
 
 
 def test_refetch_of_expired_row_keeps_no_search_columns(cached, emulator):
-    # Every search-only column holds a value, so a kept one would show.
+    # Every search-only column has a value, so a kept one would show.
     JobPosting.objects.filter(pk=cached.pk).update(
         ciphertext="~01searchciphertext",
         duration="MONTH",
@@ -163,7 +163,7 @@ def test_refetch_of_expired_row_keeps_the_given_ciphertext(cached, emulator):
     assert JobPosting.objects.get(pk=cached.pk).ciphertext == f"~01{cached.upwork_id}"
 
 
-def test_refresh_of_fresh_row_keeps_its_search_columns_and_age(cached, emulator):
+def test_refresh_keeps_fresh_search_columns(cached, emulator):
     cached_at = timezone.now() - timedelta(hours=22)
     JobPosting.objects.filter(pk=cached.pk).update(
         title="old title", ciphertext="~01searchciphertext", cached_at=cached_at
@@ -218,7 +218,7 @@ def test_answer_for_another_posting_is_rejected(connected, emulator):
     requested = node["id"]
     node["id"] = str(int(requested) + 1)
     try:
-        with pytest.raises(InvalidResponse, match=f"job posting {requested} with posting"):
+        with pytest.raises(InvalidResponse, match=f"for job posting {requested}. Nothing"):
             services.get_job_posting(requested)
     finally:
         node["id"] = requested

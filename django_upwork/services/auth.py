@@ -281,7 +281,7 @@ def refresh_access_token(
                 return row
 
     # Without row locks (SQLite), another process may have refreshed or reconnected while
-    # this one used the old refresh token. The row is marked only if nobody saved it since.
+    # this one used the old refresh token. The row is marked only if no process saved it since.
     marked = OAuthToken.objects.filter(
         key=OAuthToken.DEFAULT_KEY, updated_at=seen_updated_at
     ).update(

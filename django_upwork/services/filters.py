@@ -24,7 +24,7 @@ JOB_TYPES = ("HOURLY", "FIXED")
 EXPERIENCE_LEVELS = ("ENTRY_LEVEL", "INTERMEDIATE", "EXPERT")
 WORKLOADS = ("FULL_TIME", "PART_TIME", "AS_NEEDED", "NOT_SURE")
 
-# GraphQL's Int is a signed 32-bit integer. Upwork answers a larger one with a GraphQL
+# GraphQL's Int is a signed 32-bit integer. Upwork rejects a larger one with a GraphQL
 # validation error, which costs a request.
 GRAPHQL_INT_MIN = -(2**31)
 GRAPHQL_INT_MAX = 2**31 - 1

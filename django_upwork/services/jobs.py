@@ -243,8 +243,8 @@ def get_job_posting(job: str | int, *, refresh: bool = False) -> JobPosting | No
         ) from err
     if values.pop("upwork_id") != upwork_id:
         raise InvalidResponse(
-            f"Upwork answered the request for job posting {upwork_id} with posting "
-            f"{node.get('id')!r}.",
+            f"Upwork returned posting {node.get('id')!r} for job posting {upwork_id}. "
+            "Nothing was cached.",
             operation=queries.JOB_POSTING_OPERATION,
             request_id=result.request_id,
         )
