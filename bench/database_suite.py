@@ -26,6 +26,7 @@ from django.contrib import admin  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models.sql.constants import MULTI  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -335,6 +336,58 @@ def bench_save_search_rows(emulator: Emulator, repeat: int) -> list[dict[str, An
     return results
 
 
+def latest_queryset() -> Any:
+    """The queryset that ``services.list_job_postings(50)`` evaluates."""
+    return JobPosting.objects.fresh().order_by("-published_at", "-pk")[:50]
+
+
+def bench_list_parts(size: int, repeat: int) -> list[dict[str, Any]]:
+    """Time the two parts of ``list_job_postings(50)`` that run in Python, each against the
+    whole raw query: building and compiling the queryset, and turning 50 fetched rows into
+    model instances (Django's value converters, then ``Model.from_db``).
+
+    Their sum is a floor under the call's cost beyond the raw query. It uses the compiler's
+    own steps, as ``QuerySet.__iter__`` runs them, so it stays in step with Django's.
+    """
+    compiler = latest_queryset().query.get_compiler(connection.alias)
+    rows = [row for chunk in compiler.execute_sql(MULTI) for row in chunk]
+    if len(rows) != 50:
+        raise AssertionError(f"The listing breakdown needs 50 fresh rows, got {len(rows)}.")
+    converters = compiler.get_converters([column for column, _, _ in compiler.select])
+    names = [field.attname for field in JobPosting._meta.concrete_fields]
+
+    def compile_query() -> Any:
+        return latest_queryset().query.get_compiler(connection.alias).as_sql()
+
+    def build_instances() -> list[JobPosting]:
+        return [
+            JobPosting.from_db(connection.alias, names, row)
+            for row in compiler.apply_converters(rows, converters)
+        ]
+
+    if [posting.pk for posting in build_instances()] != [
+        posting.pk for posting in services.list_job_postings(50)
+    ]:
+        raise AssertionError("The listing breakdown must build the rows that the call returns.")
+    results = []
+    for case, part in (
+        ("build and compile the query", compile_query),
+        ("50 fetched rows to model instances", build_instances),
+    ):
+        samples = time_interleaved({"package": part, "baseline": lambda: raw_latest(50)}, repeat)
+        results.append(
+            record(
+                "list_job_postings_parts",
+                case,
+                "raw SELECT … LIMIT 50",
+                size,
+                samples["package"],
+                samples["baseline"],
+            )
+        )
+    return results
+
+
 def bench_reads(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
     """(c) ``list_job_postings(50)`` and (d) a ``get_job_posting`` cache hit, per table size."""
     seed.empty_table()
@@ -352,8 +405,7 @@ def bench_reads(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
             },
             repeat,
         )
-        queryset = JobPosting.objects.fresh().order_by("-published_at", "-pk")[:50]
-        plan = queryset.explain()
+        plan = latest_queryset().explain()
         results.append(
             record(
                 "list_job_postings",
@@ -383,6 +435,7 @@ def bench_reads(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
                 samples["baseline"],
             )
         )
+        results += bench_list_parts(size, repeat)
         results += bench_changelist(size, repeat)
         hits = [str(size // 2 + offset) for offset in range(1, 101)]
         if JobPosting.objects.fresh().filter(upwork_id__in=hits).count() != len(hits):
