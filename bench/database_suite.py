@@ -337,7 +337,7 @@ def bench_save_search_rows(emulator: Emulator, repeat: int) -> list[dict[str, An
 
 
 def latest_queryset() -> Any:
-    """The queryset that ``services.list_job_postings(50)`` evaluates."""
+    """Return the queryset that ``services.list_job_postings(50)`` evaluates."""
     return JobPosting.objects.fresh().order_by("-published_at", "-pk")[:50]
 
 
