@@ -17,6 +17,7 @@ from django_upwork.client.http import DEFAULT_RETRY_AFTER, GraphQLClient, parse_
 from django_upwork.client.ratelimit import MAX_BLOCK_SECONDS, RateLimiter
 from django_upwork.exceptions import (
     BotCheckPage,
+    GraphQLError,
     GraphQLValidationError,
     InvalidResponse,
     PermissionDenied,
@@ -137,6 +138,20 @@ def test_partial_data_keeps_valid_nodes(seeded, emulator, caplog):
     assert len(result.postings) == 4
     assert "partial data" in caplog.text
     assert "Skipped search result" in caplog.text
+
+
+def test_null_posting_with_an_error_keeps_the_cached_row(seeded, emulator, caplog):
+    # Upwork's internal failures come as HTTP 200 with the field null and an error beside it.
+    # That says nothing about whether the posting exists, so the cached row must stay.
+    emulator.inject_fault("graphql", "partial_data")
+    upwork_id = seeded[0]["upwork_id"]
+
+    with pytest.raises(GraphQLError, match="marketplaceJobPosting") as raised:
+        services.get_job_posting(upwork_id, refresh=True)
+
+    assert raised.value.classification == "DataFetchingException"
+    assert cache_rows() == seeded
+    assert "no longer" not in caplog.text
 
 
 def test_validation_error_is_typed(connected, emulator):

@@ -262,7 +262,10 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
             f"Upwork returned HTTP {status}: {_first_message(errors) or 'no message'}.",
             **evidence,
         )
-    if errors and not data:
+    if errors and (not data or (isinstance(data, dict) and all(v is None for v in data.values()))):
+        # Every field the query asked for is null, so the errors explain why; this is not
+        # partial data. It is also not an absent object: Upwork reports that as an error
+        # naming it ("Opening not found"), which becomes NotFound here.
         raise _graphql_error(errors, evidence)
     if not isinstance(data, dict):
         raise InvalidResponse("Upwork returned a response without a 'data' object.", **evidence)
