@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from django_upwork import services
 from django_upwork.exceptions import InvalidInput, NotConnected
 from django_upwork.models import JobPosting, JobType
+from django_upwork.services.jobs import save_search_rows
 from tests.conftest import graphql_hits, last_graphql
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +303,50 @@ def test_iter_search_pages_reports_each_page(connected, emulator):
 def test_iter_search_pages_rejects_bad_max(db, max_pages):
     with pytest.raises(InvalidInput, match="max_pages"):
         next(services.iter_search_pages(max_pages=max_pages))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite locks the whole database, so two upserts cannot overlap",
+)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_pages_in_opposite_order_do_not_deadlock():
+    # Two searches sorted differently (a web request and a Celery task, say) can return the
+    # same postings in opposite orders. Each upsert locks its rows as it writes them.
+    def page(ids: list[int]) -> list[dict[str, Any]]:
+        return [
+            {
+                "upwork_id": str(job_id),
+                "ciphertext": f"~02{job_id}",
+                "title": f"Job {job_id}",
+                "job_type": JobType.HOURLY,
+                "raw": {"id": str(job_id), "description": "x" * 2000},
+            }
+            for job_id in ids
+        ]
+
+    ids = [1_800_000_000_000_000_000 + offset for offset in range(50)]
+    save_search_rows(page(ids))
+    start = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    def upsert(order: list[int]) -> None:
+        try:
+            start.wait()
+            for _ in range(100):
+                save_search_rows(page(order))
+        except BaseException as err:  # re-raised in the main thread below
+            errors.append(err)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upsert, args=(order,)) for order in (ids, ids[::-1])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert JobPosting.objects.count() == 50

@@ -192,8 +192,10 @@ def save_search_rows(rows: list[dict[str, Any]]) -> list[JobPosting]:
     for values in rows:
         unique[values["upwork_id"]] = JobPosting(**values, cached_at=now)
     # One INSERT … ON CONFLICT DO UPDATE statement, atomic on its own, writes the whole page.
+    # It locks rows in the order given, so every page goes in Upwork id order: two pages that
+    # share postings in different orders would otherwise deadlock on PostgreSQL.
     saved = JobPosting.objects.bulk_create(
-        list(unique.values()),
+        [unique[upwork_id] for upwork_id in sorted(unique)],
         update_conflicts=True,
         unique_fields=["upwork_id"],
         update_fields=SEARCH_UPDATE_FIELDS,
