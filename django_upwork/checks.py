@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
@@ -20,7 +19,6 @@ from django.utils.module_loading import import_string
 from django_upwork import conf
 from django_upwork.exceptions import UpworkConfigurationError
 
-MAX_ALLOWED_AGE = timedelta(hours=24)
 FERNET_KEY_HINT = (
     'Generate one with: python -c "from cryptography.fernet import Fernet; '
     'print(Fernet.generate_key().decode())"'
@@ -42,15 +40,6 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             )
 
     max_age = _read(conf.cache_max_age, "E001", messages)
-    if max_age is not None and max_age > MAX_ALLOWED_AGE:
-        messages.append(
-            checks.Error(
-                f"UPWORK_CACHE_MAX_AGE is {max_age}, longer than 24 hours.",
-                hint="Upwork's terms forbid keeping API data longer than 24 hours; the "
-                "default is timedelta(hours=23).",
-                id="django_upwork.E001",
-            )
-        )
     _read(conf.rate_limit, "E002", messages)
     _read(conf.timeout, "E003", messages)
     for getter in (
@@ -64,9 +53,8 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
     ):
         _read(getter, "E008", messages)
     interval = _read(conf.purge_interval, "E008", messages)
-    within_terms = max_age is not None and max_age <= MAX_ALLOWED_AGE
     # Compared by subtraction, because max_age + interval overflows near timedelta.max.
-    if within_terms and interval is not None and interval > MAX_ALLOWED_AGE - max_age:
+    if max_age is not None and interval is not None and interval > conf.MAX_CACHE_AGE - max_age:
         messages.append(
             checks.Error(
                 f"UPWORK_CACHE_MAX_AGE ({max_age}) plus UPWORK_PURGE_INTERVAL ({interval}) is "

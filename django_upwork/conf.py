@@ -24,9 +24,10 @@ DEFAULT_AUTHORIZE_URL = "https://www.upwork.com/ab/account-security/oauth2/autho
 DEFAULT_TOKEN_URL = "https://www.upwork.com/api/v3/oauth2/token"  # noqa: S105 - a URL
 DEFAULT_JOB_URL_PREFIX = "https://www.upwork.com/jobs/"
 
-# Upwork's terms forbid keeping API data for more than 24 hours; the default leaves an hour
-# of margin for a purge that runs late.
+# Upwork's terms forbid keeping API data for more than 24 hours. The default leaves an hour
+# for the hourly purge to delete a row once reads stop returning it.
 DEFAULT_CACHE_MAX_AGE = timedelta(hours=23)
+MAX_CACHE_AGE = timedelta(hours=24)
 DEFAULT_RATE_LIMIT = 300  # requests per minute, per egress IP address
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 # Seconds; no API call needs longer, and sockets reject timeouts of about 1e10 s and more
@@ -191,7 +192,15 @@ def timeout() -> tuple[float, float]:
 
 
 def cache_max_age() -> timedelta:
-    return _duration("UPWORK_CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE)
+    """Return how long a cached posting may be read: above 0 and at most ``MAX_CACHE_AGE``."""
+    max_age = _duration("UPWORK_CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE)
+    if max_age > MAX_CACHE_AGE:
+        raise UpworkConfigurationError(
+            f"UPWORK_CACHE_MAX_AGE is {max_age}, longer than 24 hours, which Upwork's terms "
+            "forbid for API data. Use at most timedelta(hours=24); the default is "
+            "timedelta(hours=23)."
+        )
+    return max_age
 
 
 def rate_limit() -> int:

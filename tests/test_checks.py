@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from cryptography.fernet import Fernet
 from django.core.cache.backends.locmem import LocMemCache
+from django.utils import timezone
 
-from django_upwork import conf
+from django_upwork import conf, services
 from django_upwork.checks import (
     check_plain_http_callback,
     check_rate_limit_cache,
@@ -17,6 +18,7 @@ from django_upwork.checks import (
     check_token_encryption,
 )
 from django_upwork.exceptions import UpworkConfigurationError
+from tests.factories import create_postings
 
 
 def ids(messages):
@@ -210,6 +212,21 @@ def test_non_finite_accessor_raises(settings, name, getter, value):
 
     with pytest.raises(UpworkConfigurationError, match=name):
         getter()
+
+
+@pytest.mark.django_db
+def test_cache_max_age_past_24_hours_stops_every_read(settings):
+    # A web or Celery process never runs the system checks, so the setting is checked where
+    # it is read: no read may serve a row older than Upwork's terms allow.
+    create_postings(1, timezone.now() - timedelta(hours=30))
+    settings.UPWORK_CACHE_MAX_AGE = timedelta(hours=24, seconds=1)
+
+    for read in (services.list_job_postings, lambda: services.get_job_posting("1")):
+        with pytest.raises(UpworkConfigurationError, match="UPWORK_CACHE_MAX_AGE is 1 day"):
+            read()
+
+    settings.UPWORK_CACHE_MAX_AGE = timedelta(hours=24)
+    assert services.list_job_postings() == []
 
 
 @pytest.mark.parametrize("value", [float("nan"), (5, float("inf")), 10**10, (5, 86401)])
