@@ -26,7 +26,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from django_upwork import services
-from django_upwork.exceptions import UpworkError
+from django_upwork.exceptions import UpworkConfigurationError, UpworkError
 from django_upwork.models import JobPosting, OAuthToken
 
 TOKEN_FIELDS = ("access_token", "refresh_token")
@@ -292,6 +292,16 @@ class OAuthTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting the row disconnects the account, so it takes what the Disconnect button
+        # takes as well as the model permission.
+        if not super().has_delete_permission(request, obj):
+            return False
+        try:
+            return services.user_can_connect(request.user)
+        except UpworkConfigurationError:  # reported by check django_upwork.E008
+            return False
 
     @admin.display(description=_("status"))
     def connection_status(self, obj: OAuthToken) -> str:

@@ -174,6 +174,30 @@ def test_connection_page_hides_tokens(staff_client, connected):
     assert "Reconnect Upwork account" in body
 
 
+@pytest.mark.parametrize(
+    ("permission", "allowed"),
+    [("is_staff", True), ("is_superuser", False), ("no dot", False)],
+)
+def test_deleting_the_connection_takes_the_connect_permission(
+    client, django_user_model, connected, settings, permission, allowed
+):
+    # Deleting the row disconnects the account, so the admin asks what the Disconnect
+    # button asks, besides the model permission.
+    settings.UPWORK_CONNECT_PERMISSION = permission
+    log_in_staff(client, django_user_model, "operator", ["view_oauthtoken", "delete_oauthtoken"])
+    delete_url = f"/admin/django_upwork/oauthtoken/{connected.pk}/delete/"
+
+    page = client.get(delete_url)
+    client.post(delete_url, {"post": "yes"})
+    client.post(
+        "/admin/django_upwork/oauthtoken/",
+        {"action": "delete_selected", "_selected_action": [connected.pk], "post": "yes"},
+    )
+
+    assert page.status_code == (200 if allowed else 403)
+    assert OAuthToken.objects.exists() is not allowed
+
+
 def test_connection_list_shows_status(staff_client, connected):
     OAuthToken.objects.update(needs_reauthorization=True)
 

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from django_upwork import services
+from django_upwork.exceptions import UpworkConfigurationError
 from django_upwork.models import earliest_datetime
 
 register = template.Library()
@@ -28,10 +29,13 @@ def upwork_connection_panel(context: template.Context) -> dict[str, Any]:
     connection = services.get_connection()
     request = context.get("request")
     user = getattr(request, "user", None)
+    can_connect = False
+    with suppress(UpworkConfigurationError):  # reported by check django_upwork.E008
+        can_connect = services.user_can_connect(user)
     return {
         "connection": connection,
         "status": connection.status if connection else services.get_auth_status(),
-        "can_connect": services.user_can_connect(user),
+        "can_connect": can_connect,
         "csrf_token": context.get("csrf_token"),
     }
 
