@@ -64,6 +64,31 @@ def test_search_table_lists_and_caches(connected: OAuthToken) -> None:
         assert posting.upwork_id in output
 
 
+def test_commands_print_utc_without_use_tz(connected: OAuthToken, settings: Any) -> None:
+    # Without USE_TZ, Django hands back naive datetimes in TIME_ZONE; the output still says UTC.
+    settings.USE_TZ = False
+    settings.TIME_ZONE = "America/New_York"
+    # The fixture saved the token with USE_TZ on, in UTC; save its times as this site would.
+    OAuthToken.objects.update(
+        expires_at=timezone.now() + timedelta(hours=24),
+        refresh_expires_at=timezone.now() + timedelta(days=14),
+    )
+
+    row = run("upwork_search", "python", "--page-size", "1").splitlines()[1]
+    posting = JobPosting.objects.get(upwork_id=row.split()[0])
+    published = posting.raw["publishedDateTime"]
+    document = search_json("python", "--page-size", "1")
+    status = json.loads(run("upwork_status", "--json"))
+    text = run("upwork_status")
+
+    assert published[:16].replace("T", " ") in row
+    assert document["postings"][0]["published_at"][:19] == published[:19]
+    assert document["postings"][0]["published_at"].endswith("Z")
+    assert status["access_token_expires_at"].endswith("Z")
+    assert status["oldest_fresh_cached_at"].endswith("Z")
+    assert " UTC (in 23 hours" in text
+
+
 def test_search_json_document(connected: OAuthToken) -> None:
     document = search_json("python", "--page-size", "5")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -12,13 +12,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from django_upwork import services
 from django_upwork.exceptions import InvalidInput, NotConnected, UpworkError
-from django_upwork.models import JobPosting
+from django_upwork.management.times import in_utc
 from django_upwork.services.filters import (
     EXPERIENCE_LEVELS,
     JOB_TYPES,
     MAX_PAGE_SIZE,
     SORT_FIELDS,
 )
+
+if TYPE_CHECKING:
+    from django_upwork.models import JobPosting
 
 # 100 pages of 50 are 5,000 postings, where Upwork's earlier job search stopped returning results.
 MAX_PAGES = 100
@@ -152,7 +155,9 @@ class Command(BaseCommand):
         rows = [
             (
                 posting.upwork_id,
-                posting.published_at.strftime("%Y-%m-%d %H:%M") if posting.published_at else "",
+                in_utc(posting.published_at).strftime("%Y-%m-%d %H:%M")
+                if posting.published_at
+                else "",
                 posting.job_type,
                 posting.budget_display or "-",
                 posting.experience_level or "-",
@@ -195,8 +200,8 @@ def posting_as_dict(posting: JobPosting) -> dict[str, Any]:
         "subcategory": posting.subcategory,
         "client_country": posting.client_country,
         "total_applicants": posting.total_applicants,
-        "published_at": posting.published_at,
-        "cached_at": posting.cached_at,
+        "published_at": in_utc(posting.published_at) if posting.published_at else None,
+        "cached_at": in_utc(posting.cached_at),
     }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
 from django_upwork import conf, services
+from django_upwork.management.times import in_utc
 from django_upwork.services.schedule import purge_schedule_state
 
 
@@ -50,15 +51,17 @@ def collect_status() -> dict[str, Any]:
         "credentials_configured": conf.has_credentials(),
         "api_url": conf.api_url(),
         "status": services.get_auth_status(),
-        "access_token_expires_at": token.expires_at if token else None,
-        "refresh_token_expires_at": token.refresh_expires_at if token else None,
+        "access_token_expires_at": in_utc(token.expires_at) if token else None,
+        "refresh_token_expires_at": (
+            in_utc(token.refresh_expires_at) if token and token.refresh_expires_at else None
+        ),
         "needs_reauthorization": token.needs_reauthorization if token else False,
         "last_error": token.last_error if token else "",
         "scope": token.scope if token else "",
         "cached_postings": cache.total,
         "fresh_postings": cache.fresh,
         "expired_postings": cache.expired,
-        "oldest_fresh_cached_at": oldest_fresh,
+        "oldest_fresh_cached_at": in_utc(oldest_fresh) if oldest_fresh else None,
         "oldest_fresh_age_seconds": (
             int((now - oldest_fresh).total_seconds()) if oldest_fresh else None
         ),
@@ -69,7 +72,7 @@ def collect_status() -> dict[str, Any]:
 
 def describe_status(report: dict[str, Any]) -> list[tuple[str, str]]:
     """Return (label, text) lines for the text output of ``collect_status``."""
-    now = timezone.now()
+    now = in_utc(timezone.now())
     lines = [
         (
             "Credentials",
@@ -112,6 +115,7 @@ def describe_status(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def describe_moment(moment: datetime, now: datetime) -> str:
+    moment = in_utc(moment)
     stamp = moment.strftime("%Y-%m-%d %H:%M:%S %Z")
     if moment <= now:
         return f"{stamp} ({plain(timesince(moment, now))} ago)"
