@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 from typing import Any
@@ -350,3 +351,22 @@ def test_overlapping_pages_in_opposite_order_do_not_deadlock():
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
     assert JobPosting.objects.count() == 50
+
+
+def test_nul_characters_are_dropped_before_caching(connected, emulator):
+    # PostgreSQL stores NUL in neither text nor jsonb; one such posting used to fail the page.
+    node = emulator.postings[0]
+    saved = {"title": node["title"], "client": node.get("client")}
+    node["title"] = "Data\x00 entry"
+    node["client"] = {**(node.get("client") or {}), "location": {"country": "Nor\x00way"}}
+    try:
+        result = services.search_job_postings({"pagination_eq": {"first": 5}})
+    finally:
+        node.update(saved)
+
+    posting = JobPosting.objects.get(upwork_id=node["id"])
+    assert len(result.postings) == 5
+    assert posting.title == "Data entry"
+    assert posting.client_country == "Norway"
+    assert posting.raw["title"] == "Data entry"
+    assert "\x00" not in json.dumps(posting.raw)

@@ -244,6 +244,8 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
         ) from err
     if not isinstance(payload, dict):
         raise InvalidResponse("Upwork returned JSON that is not an object.", **evidence)
+    if "\\u0000" in text:  # Only JSON's escape can carry a NUL: strict parsing refuses a raw one.
+        payload = _without_nul(payload)
 
     errors = payload.get("errors") or []
     data = payload.get("data")
@@ -277,6 +279,22 @@ def parse_graphql_response(response: requests.Response, operation: str) -> Graph
             _first_message(errors),
         )
     return GraphQLResult(data=data, errors=errors, request_id=request_id)
+
+
+def _without_nul(value: Any) -> Any:
+    """Return ``value`` with every NUL character removed from its strings and keys.
+
+    PostgreSQL can store NUL in neither text nor jsonb, so one posting with a NUL in any
+    field would make the whole page fail to save. The character carries no meaning in
+    Upwork's data, and dropping it on every database keeps them alike.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _graphql_error(errors: list[dict[str, Any]], evidence: dict[str, Any]) -> UpworkError:
