@@ -85,14 +85,22 @@ def callback(request: HttpRequest) -> HttpResponse:
     except AuthorizationDenied as err:
         return _text(str(err), status=403)
     except UpworkConfigurationError as err:
+        _save_session(request)
         return _not_configured(err)
     except UpworkError as err:
+        _save_session(request)
         logger.warning("Connecting the Upwork account failed: %s", err)
         return _text(f"Connecting the Upwork account failed: {err.message}", status=502)
     url = services.auth.success_url(request)
     if url:
         return HttpResponseRedirect(url)
     return _text("The Upwork account is connected. You can close this page.")
+
+
+def _save_session(request: HttpRequest) -> None:
+    """Save the spent state now: Django's middleware saves no session for a 5xx answer."""
+    if request.session.modified and not request.session.is_empty():
+        request.session.save()
 
 
 @never_cache

@@ -96,6 +96,19 @@ def test_state_is_single_use(staff_client, emulator):
     assert emulator.stats()["authorization_code_exchanges"] == 1
 
 
+def test_state_is_spent_by_a_failed_exchange(staff_client, emulator):
+    # Django saves no session for an answer of 500 or more, so the view saves it itself.
+    query = parse_qs(approve(start(staff_client)))
+    state, code = query["state"][0], query["code"][0]
+
+    failed = staff_client.get(CALLBACK, {"state": state, "code": "not-the-code"})
+    replay = staff_client.get(CALLBACK, {"state": state, "code": code})
+
+    assert failed.status_code == 502
+    assert replay.status_code == 400
+    assert not OAuthToken.objects.exists()
+
+
 def test_used_code_names_the_likely_causes(staff_client, emulator):
     code = parse_qs(approve(start(staff_client)))["code"][0]
     redirect_uri = "http://testserver/upwork/callback/"
