@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from django_upwork import services
-from django_upwork.exceptions import AuthenticationError
+from django_upwork.exceptions import AuthenticationError, InvalidInput
 from django_upwork.models import OAuthToken
 from django_upwork.services.auth import SESSION_KEY, STATE_MAX_AGE
 
@@ -107,6 +107,20 @@ def test_state_is_spent_by_a_failed_exchange(staff_client, emulator):
     assert failed.status_code == 502
     assert replay.status_code == 400
     assert not OAuthToken.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["", "  ", None, 123])
+def test_missing_code_is_refused_before_any_request(emulator, code):
+    with pytest.raises(InvalidInput, match="'code' parameter of Upwork's redirect"):
+        services.exchange_auth_code(code)
+
+    assert emulator.stats()["total_requests"] == 0
+
+
+@pytest.mark.parametrize("state", [None, "", " ", 5])
+def test_authorization_url_without_request_needs_a_state(emulator, state):
+    with pytest.raises(InvalidInput, match="your own state string"):
+        services.get_authorization_url(state=state)
 
 
 def test_used_code_names_the_likely_causes(staff_client, emulator):

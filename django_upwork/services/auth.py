@@ -21,6 +21,7 @@ from django_upwork import conf
 from django_upwork.client import oauth
 from django_upwork.exceptions import (
     AuthorizationDenied,
+    InvalidInput,
     InvalidOAuthState,
     NotConnected,
     ReauthorizationRequired,
@@ -82,9 +83,10 @@ def get_authorization_url(request: HttpRequest | None = None, *, state: str | No
     when Upwork redirects back.
     """
     if request is None:
-        if not state:
-            raise ValueError(
-                "Pass a request (to keep the state in its session) or your own state string."
+        if not isinstance(state, str) or not state.strip():
+            raise InvalidInput(
+                "Pass a request (to keep the state in its session) or your own state string, "
+                f"such as secrets.token_urlsafe(32); got state={state!r}."
             )
         return oauth.authorization_url(build_redirect_uri(None), state)
 
@@ -153,6 +155,12 @@ def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthTo
     ``redirect_uri`` must be the one sent in the authorization URL; it defaults to the
     configured one.
     """
+    if not isinstance(code, str) or not code.strip():
+        # The value is not shown: a code is a credential until it is used.
+        raise InvalidInput(
+            "code must be the non-empty 'code' parameter of Upwork's redirect to the callback "
+            f"URL; got {'an empty string' if isinstance(code, str) else type(code).__name__}."
+        )
     token = oauth.fetch_token(code, redirect_uri or build_redirect_uri(None))
     with transaction.atomic():
         row = OAuthToken.objects.select_for_update().filter(key=OAuthToken.DEFAULT_KEY).first()
