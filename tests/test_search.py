@@ -291,6 +291,45 @@ def test_iter_job_postings_stops_on_empty_page(connected, emulator):
     assert graphql_hits(emulator) == 1
 
 
+def test_iter_search_pages_walks_past_a_page_of_skipped_results(connected, emulator):
+    emulator.inject_fault("graphql", "partial_data")  # the first page's one node is null
+
+    pages = list(services.iter_search_pages(max_pages=3, page_size=1))
+
+    assert [(len(page.postings), page.skipped) for page in pages] == [(0, 1), (1, 0), (1, 0)]
+    assert graphql_hits(emulator) == 3
+
+
+@pytest.mark.parametrize(
+    ("filter", "options", "message"),
+    [
+        ("python", {}, "filter must be a dict"),
+        ({"pagination_eq": "50"}, {}, "pagination_eq must be an object"),
+        ({"pagination_eq": {"after": "x"}}, {}, "pagination_eq.after must be a numeric"),
+        ({"jobType_eq": "PART_TIME"}, {}, "jobType_eq"),
+        (None, {"page_size": 51}, "first must be a whole number from 1 to 50"),
+    ],
+)
+@pytest.mark.parametrize("walk", [services.iter_search_pages, services.iter_job_postings])
+def test_iterators_check_arguments_before_any_request(
+    connected, emulator, walk, filter, options, message
+):
+    with pytest.raises(InvalidInput, match=message):
+        next(walk(filter, **options))
+
+    assert graphql_hits(emulator) == 0
+
+
+def test_iter_search_pages_starts_at_the_given_offset(connected, emulator):
+    pages = list(services.iter_search_pages({"pagination_eq": {"after": "40"}}, max_pages=1))
+
+    assert last_graphql(emulator)["variables"]["filter"]["pagination_eq"] == {
+        "first": 50,
+        "after": "40",
+    }
+    assert pages[0].end_cursor == "90"
+
+
 def test_iter_search_pages_reports_each_page(connected, emulator):
     pages = list(services.iter_search_pages({"jobType_eq": "FIXED"}, max_pages=3, page_size=5))
 

@@ -144,20 +144,30 @@ def iter_search_pages(
 ) -> Iterator[SearchResult]:
     """Yield one :class:`SearchResult` a page, each page one request.
 
-    Stops when Upwork reports no next page, on an empty page, on a cursor seen
-    before, or after ``max_pages`` pages. A page may repeat postings of an earlier one when
-    new postings arrive during the walk; :func:`iter_job_postings` drops those.
+    Stops when Upwork reports no next page, on a page without results, on a cursor seen
+    before, or after ``max_pages`` pages. A page whose results were all skipped as invalid
+    does not stop the walk. A page may repeat postings of an earlier one when new postings
+    arrive during the walk; :func:`iter_job_postings` drops those. Arguments are checked on
+    the first ``next()``, before any request.
     """
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
         raise InvalidInput(f"max_pages must be a whole number of 1 or more, got {max_pages!r}.")
+    if filter is not None and not isinstance(filter, Mapping):
+        clean_filter(filter)  # raises InvalidInput naming the wrong type
     base_filter = dict(filter or {})
-    after = str((base_filter.get("pagination_eq") or {}).get("after", "0"))
+    start = base_filter.get("pagination_eq") or {}
+    if not isinstance(start, Mapping):
+        clean_filter(base_filter)  # raises InvalidInput for the malformed pagination_eq
+    after = str(start.get("after", "0"))
+    # Every page sends this filter with only the offset changed, so one check covers them.
+    clean_filter({**base_filter, "pagination_eq": {"first": page_size, "after": after}})
     seen_cursors = {after}
     for _page in range(max_pages):
         page_filter = {**base_filter, "pagination_eq": {"first": page_size, "after": after}}
         page = search_job_postings(page_filter, sort_attributes)
         yield page
-        if not page.has_next_page or not page.postings or not page.end_cursor:
+        empty = not page.postings and not page.skipped
+        if not page.has_next_page or empty or not page.end_cursor:
             return
         if page.end_cursor in seen_cursors:
             logger.warning("Upwork repeated cursor %s; stopping the search.", page.end_cursor)
