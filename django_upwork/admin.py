@@ -12,13 +12,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, JSONField, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.sql.compiler import SQLCompiler
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -177,7 +178,7 @@ class JobPostingAdmin(admin.ModelAdmin):
     list_per_page = 50
     readonly_fields = ("upwork_link", "raw_pretty")
     exclude = ("raw",)
-    actions = ("refresh_from_upwork", "purge_expired_now")
+    actions = ("refresh_from_upwork",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JobPosting]:
         # Rows past the maximum age are absent everywhere, the admin included.
@@ -246,10 +247,35 @@ class JobPostingAdmin(admin.ModelAdmin):
             request, f"Refreshed {succeeded} postings; {failed} failed.", messages.INFO
         )
 
-    @admin.action(description=_("Purge expired postings now"), permissions=("delete",))
-    def purge_expired_now(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+    def get_urls(self) -> list[URLPattern]:
+        purge = path(
+            "purge-expired/",
+            self.admin_site.admin_view(self.purge_expired_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_purge_expired",
+        )
+        return [purge, *super().get_urls()]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        context = {
+            "can_purge_expired": self.has_delete_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def purge_expired_view(self, request: HttpRequest) -> HttpResponse:
+        """Delete every expired posting: a button, not an action, because the list never
+        shows expired rows, and an action runs only on rows ticked in the list."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
         deleted = services.purge_expired_postings()
         self.message_user(request, f"Deleted {deleted} expired postings.", messages.INFO)
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        )
 
 
 @admin.register(OAuthToken)

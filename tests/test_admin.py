@@ -102,19 +102,32 @@ def test_refresh_action_reports_counts(staff_client, postings, emulator):
     assert graphql_hits(emulator) == before + 3
 
 
-def test_purge_action(staff_client, postings):
-    JobPosting.objects.filter(pk__in=[p.pk for p in postings[:4]]).update(
+PURGE = "/admin/django_upwork/jobposting/purge-expired/"
+
+
+@pytest.mark.parametrize("fresh_rows", [16, 0])
+def test_purge_button(staff_client, postings, fresh_rows):
+    # The list never shows expired rows, so the purge must work with none ticked and
+    # with an empty list.
+    expired = postings[: 20 - fresh_rows]
+    JobPosting.objects.filter(pk__in=[p.pk for p in expired]).update(
         cached_at=timezone.now() - timedelta(days=2)
     )
 
-    response = staff_client.post(
-        CHANGELIST,
-        {"action": "purge_expired_now", "_selected_action": [postings[5].pk]},
-        follow=True,
-    )
+    page = staff_client.get(CHANGELIST).content.decode()
+    response = staff_client.post(PURGE, follow=True)
 
-    assert "Deleted 4 expired postings." in response.content.decode()
-    assert JobPosting.objects.count() == 16
+    assert 'id="upwork-purge-expired"' in page
+    assert f"Deleted {len(expired)} expired postings." in response.content.decode()
+    assert response.redirect_chain == [(CHANGELIST, 302)]
+    assert JobPosting.objects.count() == fresh_rows
+
+
+def test_purge_button_needs_post(staff_client, postings):
+    JobPosting.objects.update(cached_at=timezone.now() - timedelta(days=2))
+
+    assert staff_client.get(PURGE).status_code == 405
+    assert JobPosting.objects.count() == 20
 
 
 @pytest.fixture
@@ -132,23 +145,38 @@ def log_in_staff(client, django_user_model, username, codenames):
     return client
 
 
-@pytest.mark.parametrize("action", ["refresh_from_upwork", "purge_expired_now"])
-def test_view_permission_runs_no_action(viewer_client, postings, emulator, action):
+def test_view_permission_refreshes_and_purges_nothing(viewer_client, postings, emulator):
     JobPosting.objects.filter(pk=postings[0].pk).update(
         cached_at=timezone.now() - timedelta(days=2)
     )
     before = graphql_hits(emulator)
 
     page = viewer_client.get(CHANGELIST)
-    response = viewer_client.post(
-        CHANGELIST, {"action": action, "_selected_action": [postings[1].pk]}, follow=True
+    refresh = viewer_client.post(
+        CHANGELIST,
+        {"action": "refresh_from_upwork", "_selected_action": [postings[1].pk]},
+        follow=True,
     )
+    purge = viewer_client.post(PURGE)
 
     assert page.status_code == 200
-    assert action not in page.content.decode()
-    assert response.status_code == 200
+    assert "refresh_from_upwork" not in page.content.decode()
+    assert "upwork-purge-expired" not in page.content.decode()
+    assert refresh.status_code == 200
+    assert purge.status_code == 403
     assert graphql_hits(emulator) == before
     assert JobPosting.objects.count() == 20
+
+
+def test_delete_permission_allows_purge(client, django_user_model, postings):
+    log_in_staff(client, django_user_model, "cleaner", ["view_jobposting", "delete_jobposting"])
+    JobPosting.objects.filter(pk=postings[0].pk).update(
+        cached_at=timezone.now() - timedelta(days=2)
+    )
+
+    assert "upwork-purge-expired" in client.get(CHANGELIST).content.decode()
+    assert client.post(PURGE).status_code == 302
+    assert JobPosting.objects.count() == 19
 
 
 def test_change_permission_allows_refresh(client, django_user_model, postings, emulator):
