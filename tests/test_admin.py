@@ -226,6 +226,17 @@ def test_deleting_the_connection_takes_the_connect_permission(
     assert OAuthToken.objects.exists() is not allowed
 
 
+def test_connection_panel_without_the_app_urls(staff_client, connected, settings):
+    # The missing include is reported by a system check; the admin still opens.
+    settings.ROOT_URLCONF = "tests.urls_admin_only"
+
+    response = staff_client.get("/admin/django_upwork/oauthtoken/")
+
+    assert response.status_code == 200
+    assert 'id="upwork-connection-status">connected<' in response.content.decode()
+    assert "upwork-disconnect" not in response.content.decode()
+
+
 def test_connection_list_shows_status(staff_client, connected):
     OAuthToken.objects.update(needs_reauthorization=True)
 

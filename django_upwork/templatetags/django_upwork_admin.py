@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.db import models
 from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -32,10 +33,17 @@ def upwork_connection_panel(context: template.Context) -> dict[str, Any]:
     can_connect = False
     with suppress(UpworkConfigurationError):  # reported by check django_upwork.E008
         can_connect = services.user_can_connect(user)
+    try:
+        connect_url = reverse("django_upwork:authorize")
+        disconnect_url = reverse("django_upwork:disconnect")
+    except NoReverseMatch:  # the site's URLconf lacks include("django_upwork.urls")
+        can_connect, connect_url, disconnect_url = False, "", ""
     return {
         "connection": connection,
         "status": connection.status if connection else services.get_auth_status(),
         "can_connect": can_connect,
+        "connect_url": connect_url,
+        "disconnect_url": disconnect_url,
         "csrf_token": context.get("csrf_token"),
     }
 
