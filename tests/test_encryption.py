@@ -92,6 +92,23 @@ def test_missing_key_for_encrypted_rows(settings):
         OAuthToken.objects.get()
 
 
+@pytest.mark.parametrize("new_key", [None, Fernet.generate_key().decode()])
+def test_reconnecting_replaces_tokens_that_no_key_decrypts(settings, emulator, new_key):
+    from django_upwork import services
+
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    make_token()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = new_key
+    code = emulator.tokens.create_code(emulator.client_id, "http://testserver/upwork/callback/")
+
+    services.exchange_auth_code(code, redirect_uri="http://testserver/upwork/callback/")
+
+    token = OAuthToken.objects.get()
+    assert token.access_token.startswith("oauth2v2_")
+    assert token.access_token != "oauth2v2_" + "a" * 32
+    assert stored_columns()[0].startswith(ENCRYPTED_PREFIX) is (new_key is not None)
+
+
 def test_status_reads_survive_a_wrong_key(settings, staff_client):
     from django.core.management import call_command
 

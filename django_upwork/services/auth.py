@@ -163,7 +163,14 @@ def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthTo
         )
     token = oauth.fetch_token(code, redirect_uri or build_redirect_uri(None))
     with transaction.atomic():
-        row = OAuthToken.objects.select_for_update().filter(key=OAuthToken.DEFAULT_KEY).first()
+        # The old tokens are replaced, never read: a row that a lost or changed encryption
+        # key can no longer decrypt must not throw away the tokens just issued.
+        row = (
+            OAuthToken.objects.select_for_update()
+            .defer(*TOKEN_FIELDS)
+            .filter(key=OAuthToken.DEFAULT_KEY)
+            .first()
+        )
         row = row or OAuthToken(key=OAuthToken.DEFAULT_KEY)
         _apply_token(row, token, previous_refresh_token=None)
         row.needs_reauthorization = False
