@@ -121,8 +121,16 @@ def shift_to_present(postings: list[Posting], now: datetime | None = None) -> No
     for posting in postings:
         for field in _TIMESTAMP_FIELDS:
             value = posting.get(field)
-            if value:
+            if not value:
+                continue
+            try:
                 posting[field] = format_datetime(parse_datetime(value) + delta, like=value)
+            except OverflowError:
+                raise ValueError(
+                    f"posting {posting.get('id')}: {field} {value!r} leaves the years 1 to 9999 "
+                    f"when every date moves by {delta.days} days so that the newest posting is "
+                    "recent; check the corpus for a date far from the others"
+                ) from None
 
 
 # ---------------------------------------------------------------------------------------------
