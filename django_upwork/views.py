@@ -98,7 +98,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 
 
 def _save_session(request: HttpRequest) -> None:
-    """Save the spent state now: Django's middleware saves no session for a 5xx answer."""
+    """Save the spent state now: Django's middleware saves no session for a 5xx response."""
     if request.session.modified and not request.session.is_empty():
         request.session.save()
 

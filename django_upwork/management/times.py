@@ -1,4 +1,4 @@
-"""Times as the management commands print them: in UTC, whatever ``USE_TZ`` says."""
+"""Times as the management commands print them: in UTC, whether or not ``USE_TZ`` is on."""
 
 from __future__ import annotations
 
