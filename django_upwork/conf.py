@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -167,6 +168,7 @@ def job_url_prefix() -> str:
 
 
 def tenant_id() -> str | None:
+    """Return the organization id for the ``X-Upwork-API-TenantId`` header, or ``None``."""
     value = _get("UPWORK_TENANT_ID")
     if value in (None, ""):
         return None
@@ -174,7 +176,37 @@ def tenant_id() -> str | None:
         raise UpworkConfigurationError(
             f"UPWORK_TENANT_ID must be the organization id as a string, got {value!r}."
         )
-    return str(value)
+    text = str(value)
+    problem = _header_value_problem(text)
+    if problem:
+        raise UpworkConfigurationError(
+            f"UPWORK_TENANT_ID is {value!r}, which {problem}, so it cannot be sent in the "
+            "X-Upwork-API-TenantId header. Set it to the organization id alone, such as "
+            "'1234567890'."
+        )
+    return text
+
+
+def _header_value_problem(text: str) -> str | None:
+    """Return why ``text`` cannot be an HTTP header value, or ``None`` when it can.
+
+    A control character such as CR or LF would end the header early, requests rejects
+    leading whitespace, and http.client encodes header values as Latin-1. Printable ASCII
+    without surrounding whitespace avoids all three.
+    """
+    control = _first_control_character(text)
+    if control is not None:
+        return f"contains the control character {control!r}"
+    if text != text.strip():
+        return "starts or ends with whitespace"
+    if not text.isascii():
+        return "contains a character outside ASCII"
+    return None
+
+
+def _first_control_character(text: str) -> str | None:
+    """Return the first control character (Unicode category Cc) in ``text``, or ``None``."""
+    return next((char for char in text if unicodedata.category(char) == "Cc"), None)
 
 
 def timeout() -> tuple[float, float]:
