@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from typing import Any, TypeGuard
-from urllib.parse import urlsplit
+from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -76,21 +75,18 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             )
         )
 
-    for name in (
-        "UPWORK_API_URL",
-        "UPWORK_AUTHORIZE_URL",
-        "UPWORK_TOKEN_URL",
-        "UPWORK_REDIRECT_URI",
+    for name, getter in (
+        ("UPWORK_API_URL", conf.api_url),
+        ("UPWORK_AUTHORIZE_URL", conf.authorize_url),
+        ("UPWORK_TOKEN_URL", conf.token_url),
+        ("UPWORK_REDIRECT_URI", conf.redirect_uri),
+        ("UPWORK_SITE_URL", conf.site_url),
     ):
-        value = getattr(settings, name, None)
-        if value is not None and not _is_http_url(value):
-            messages.append(
-                _bad_url(name, value, "an absolute URL such as 'https://example.com/…'")
-            )
-        elif name in CLEARTEXT_RISKS and value is not None and conf.is_remote_plain_http(value):
+        url = _read(getter, "E004", messages, hint=URL_HINT)
+        if url and name in CLEARTEXT_RISKS and conf.is_remote_plain_http(url):
             messages.append(
                 checks.Error(
-                    f"{name} is {value!r}, plain HTTP to a host other than this machine, so "
+                    f"{name} is {url!r}, plain HTTP to a host other than this machine, so "
                     f"{CLEARTEXT_RISKS[name]} would travel unencrypted.",
                     hint=f"Set {name} to an https URL, or remove it to use the default. Plain "
                     "http is allowed only on 127.0.0.1, localhost or ::1, such as for the "
@@ -98,15 +94,6 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
                     id="django_upwork.E004",
                 )
             )
-    site = conf.site_url_value()
-    if site is not None and not _is_site_url(site):
-        messages.append(
-            _bad_url(
-                "UPWORK_SITE_URL",
-                site,
-                "the site's scheme and host only, such as 'https://example.com'",
-            )
-        )
 
     success = getattr(settings, "UPWORK_SUCCESS_URL", None)
     if success is not None and not (
@@ -172,12 +159,15 @@ def check_plain_http_callback(
 ) -> list[Any]:
     """Warn when Upwork would send the authorization code to this site over plain HTTP."""
     messages: list[Any] = []
-    for name, value in (
-        ("UPWORK_SITE_URL", conf.site_url_value()),
-        ("UPWORK_REDIRECT_URI", getattr(settings, "UPWORK_REDIRECT_URI", None)),
+    for name, getter in (
+        ("UPWORK_SITE_URL", conf.site_url),
+        ("UPWORK_REDIRECT_URI", conf.redirect_uri),
     ):
-        # check_settings reports a value that is not an http or https URL as E004.
-        if _is_http_url(value) and conf.is_remote_plain_http(value):
+        try:
+            value = getter()
+        except UpworkConfigurationError:
+            continue  # check_settings reports the invalid value as E004.
+        if value and conf.is_remote_plain_http(value):
             messages.append(
                 checks.Warning(
                     f"{name} is {value!r}, plain HTTP to a host other than this machine, so "
@@ -341,27 +331,25 @@ def _check_encryption_keys() -> list[Any]:
     return []
 
 
-def _read(getter: Callable[[], Any], obj_id: str, messages: list[Any]) -> Any:
+def _read(
+    getter: Callable[[], Any],
+    obj_id: str,
+    messages: list[Any],
+    *,
+    hint: str = "See the settings reference in the django-upwork docs.",
+) -> Any:
     """Call a ``conf`` getter; on an invalid value, add an error and return ``None``."""
     try:
         return getter()
     except UpworkConfigurationError as err:
-        messages.append(
-            checks.Error(
-                str(err),
-                hint="See the settings reference in the django-upwork docs.",
-                id=f"django_upwork.{obj_id}",
-            )
-        )
+        messages.append(checks.Error(str(err), hint=hint, id=f"django_upwork.{obj_id}"))
         return None
 
 
-def _bad_url(name: str, value: Any, expected: str) -> checks.CheckMessage:
-    return checks.Error(
-        f"{name} is {value!r}, which is not {expected}.",
-        hint=f"Set {name} to {expected}, or remove it to use the default.",
-        id="django_upwork.E004",
-    )
+URL_HINT = (
+    "URL settings take an absolute http or https URL with a port from 1 to 65535 or none, "
+    "without a user name or password; see the settings reference in the django-upwork docs."
+)
 
 
 # Endpoints that must not use plain HTTP to a remote host, with what would leak.
@@ -370,13 +358,6 @@ CLEARTEXT_RISKS = {
     "UPWORK_AUTHORIZE_URL": "the user's Upwork login",
     "UPWORK_TOKEN_URL": "the client secret and the tokens",
 }
-
-
-def _is_site_url(value: Any) -> bool:
-    if not _is_http_url(value):
-        return False
-    parts = urlsplit(value)
-    return parts.path in ("", "/") and not parts.query and not parts.fragment
 
 
 def _check_unknown_settings() -> list[Any]:
@@ -393,13 +374,3 @@ def _check_unknown_settings() -> list[Any]:
                 )
             )
     return messages
-
-
-def _is_http_url(value: Any) -> TypeGuard[str]:
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # such as an unclosed IPv6 bracket in "http://["
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import unicodedata
 from datetime import timedelta
 from typing import Any
@@ -118,17 +119,39 @@ def has_credentials() -> bool:
 
 def redirect_uri() -> str | None:
     """Return ``UPWORK_REDIRECT_URI`` when set; the caller builds one otherwise."""
-    return _optional_string("UPWORK_REDIRECT_URI", _get("UPWORK_REDIRECT_URI"))
+    value = _get("UPWORK_REDIRECT_URI")
+    if _is_unset(value):
+        return None
+    return validate_url(
+        "UPWORK_REDIRECT_URI",
+        value,
+        expected="the full callback URL, such as 'https://example.com/upwork/callback/', "
+        "or remove it",
+        fragment_allowed=False,
+    )
 
 
 def site_url_value() -> Any:
     """Return ``UPWORK_SITE_URL`` as configured, from settings or else the environment."""
-    return _get("UPWORK_SITE_URL") or os.environ.get("UPWORK_SITE_URL") or None
+    value = _get("UPWORK_SITE_URL")
+    if _is_unset(value):
+        value = os.environ.get("UPWORK_SITE_URL") or None
+    return value
 
 
 def site_url() -> str | None:
-    value = _optional_string("UPWORK_SITE_URL", site_url_value())
-    return value.rstrip("/") if value else None
+    """Return ``UPWORK_SITE_URL`` without a trailing slash, or ``None`` when it is unset."""
+    value = site_url_value()
+    if value is None:
+        return None
+    url = validate_url(
+        "UPWORK_SITE_URL",
+        value,
+        expected="the site's scheme and host only, such as 'https://example.com', or remove it",
+        fragment_allowed=False,
+        site_only=True,
+    )
+    return url.rstrip("/")
 
 
 def success_url() -> str | None:
@@ -146,15 +169,34 @@ def _optional_string(name: str, value: Any) -> str | None:
 
 
 def api_url() -> str:
-    return str(_get("UPWORK_API_URL") or DEFAULT_API_URL)
+    return _endpoint_url("UPWORK_API_URL", DEFAULT_API_URL)
 
 
 def authorize_url() -> str:
-    return str(_get("UPWORK_AUTHORIZE_URL") or DEFAULT_AUTHORIZE_URL)
+    return _endpoint_url("UPWORK_AUTHORIZE_URL", DEFAULT_AUTHORIZE_URL)
 
 
 def token_url() -> str:
-    return str(_get("UPWORK_TOKEN_URL") or DEFAULT_TOKEN_URL)
+    return _endpoint_url("UPWORK_TOKEN_URL", DEFAULT_TOKEN_URL)
+
+
+def job_url_prefix() -> str:
+    return str(_get("UPWORK_JOB_URL_PREFIX") or DEFAULT_JOB_URL_PREFIX)
+
+
+def _endpoint_url(name: str, default: str) -> str:
+    value = _get(name)
+    if _is_unset(value):
+        return default
+    return validate_url(
+        name,
+        value,
+        expected=f"an absolute URL such as {default!r}, or remove it to use the default",
+    )
+
+
+def _is_unset(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
 
 
 def is_remote_plain_http(url: str) -> bool:
@@ -163,8 +205,83 @@ def is_remote_plain_http(url: str) -> bool:
     return parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS
 
 
-def job_url_prefix() -> str:
-    return str(_get("UPWORK_JOB_URL_PREFIX") or DEFAULT_JOB_URL_PREFIX)
+def validate_url(
+    name: str,
+    value: Any,
+    *,
+    expected: str,
+    fragment_allowed: bool = True,
+    site_only: bool = False,
+) -> str:
+    """Return ``value`` when it is an absolute http or https URL; raise otherwise.
+
+    The system checks and the code that sends or links to the URL both call this, so they
+    reject the same values. ``expected`` completes the sentence "Set it to …". A fragment
+    is rejected unless ``fragment_allowed``, and with ``site_only`` a path other than "/"
+    or a query is rejected too. The message shows the URL with any user name and password
+    replaced by ``***``.
+    """
+    if not isinstance(value, str):
+        # Bytes are not shown, because a user name and password in them would not be hidden.
+        shown = "bytes" if isinstance(value, bytes) else repr(value)
+        raise UpworkConfigurationError(
+            f"{name} must be a URL as a string, such as 'https://example.com'; got {shown}. "
+            f"Set it to {expected}."
+        )
+    problem = _url_problem(value, fragment_allowed=fragment_allowed, site_only=site_only)
+    if problem:
+        raise UpworkConfigurationError(
+            f"{name} is {_without_userinfo(value)!r}, which {problem}. Set it to {expected}."
+        )
+    return value
+
+
+def _url_problem(url: str, *, fragment_allowed: bool, site_only: bool) -> str | None:
+    """Return why ``url`` is not a usable http or https URL, or ``None`` when it is."""
+    # urlsplit() silently drops tab, CR and LF, so they are looked for before parsing.
+    bad_character = next((char for char in url if char.isspace()), None)
+    bad_character = bad_character or _first_control_character(url)
+    if bad_character is not None:
+        return f"contains {bad_character!r}, which a URL must percent-encode"
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:  # such as an unclosed IPv6 bracket in "http://["
+        return f"is not a valid URL ({err})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an absolute http or https URL"
+    if "@" in parts.netloc:
+        return (
+            "contains a user name or password before the host, which would be sent to the "
+            "host or written to logs"
+        )
+    if not _is_valid_port(_port_text(parts.netloc)):
+        return "has an invalid port; a port is a number from 1 to 65535"
+    if not fragment_allowed and "#" in url:
+        return "has a fragment ('#…'), which OAuth2 forbids in a redirect URI"
+    if site_only and (parts.path not in ("", "/") or "?" in url):
+        return "has a path or a query"
+    return None
+
+
+def _port_text(netloc: str) -> str:
+    """Return the text after the host in ``netloc``, such as ``"8000"``; empty when none."""
+    host_and_port = netloc.rpartition("@")[2]
+    if host_and_port.startswith("["):  # an IPv6 address, such as [::1]:8000
+        return host_and_port.partition("]")[2].removeprefix(":")
+    return host_and_port.partition(":")[2]
+
+
+def _is_valid_port(text: str) -> bool:
+    # Checked on the text, as urllib3 checks it: urlsplit's port returns 0 for ":0", and
+    # older Python releases also accepted ":+80", which urllib3 rejects.
+    if text == "":
+        return True
+    return text.isascii() and text.isdigit() and 1 <= int(text) <= 65535
+
+
+def _without_userinfo(url: str) -> str:
+    """Return ``url`` with the user name and password before its host replaced by ``***``."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", r"\1***@", url)
 
 
 def tenant_id() -> str | None:

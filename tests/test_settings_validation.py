@@ -57,3 +57,131 @@ def test_tenant_id_accepted(settings, value):
 
     assert ids(check_settings()) == []
     assert conf.tenant_id() == str(value)
+
+
+# -- URL settings -------------------------------------------------------------------------------
+
+URL_GETTERS = {
+    "UPWORK_API_URL": conf.api_url,
+    "UPWORK_AUTHORIZE_URL": conf.authorize_url,
+    "UPWORK_TOKEN_URL": conf.token_url,
+    "UPWORK_REDIRECT_URI": conf.redirect_uri,
+    "UPWORK_SITE_URL": conf.site_url,
+}
+BAD_URLS = [
+    "https://upwork.example:99999/",
+    "https://upwork.example:abc/",
+    "https://upwork.example:0/",
+    "https://upwork.example:-1/",
+    "https://:443/",
+    "https://upwork.example/graph ql",
+    "https://upwork.example/\r\nX-Injected: 1",
+    "https://upwork.example\x00/",
+    "javascript:alert(1)//",
+    "ftp://upwork.example/",
+]
+
+
+@pytest.mark.parametrize("name", URL_GETTERS)
+@pytest.mark.parametrize("value", BAD_URLS)
+def test_bad_url_reported_and_raised(settings, name, value):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E004"]
+    assert name in messages[0].msg
+    assert repr(value) in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        URL_GETTERS[name]()
+    assert str(raised.value) == messages[0].msg
+
+
+@pytest.mark.parametrize("name", URL_GETTERS)
+@pytest.mark.parametrize(
+    "value", ["https://user:hunter2@upwork.example/", "https://hunter2@upwork.example/"]
+)
+def test_url_userinfo_rejected_unshown(settings, name, value):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E004"]
+    assert name in messages[0].msg
+    assert "'https://***@upwork.example/'" in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        URL_GETTERS[name]()
+    assert str(raised.value) == messages[0].msg
+    assert "hunter2" not in messages[0].msg
+    assert "hunter2" not in messages[0].hint
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("UPWORK_REDIRECT_URI", "https://example.com/upwork/callback/#done"),
+        ("UPWORK_REDIRECT_URI", "https://example.com/upwork/callback/#"),
+        ("UPWORK_SITE_URL", "https://example.com#top"),
+        ("UPWORK_SITE_URL", "https://example.com/#"),
+    ],
+)
+def test_callback_url_fragment_rejected(settings, name, value):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E004"]
+    assert "fragment" in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        URL_GETTERS[name]()
+    assert str(raised.value) == messages[0].msg
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("UPWORK_API_URL", "https://api.upwork.com:443/graphql"),
+        ("UPWORK_TOKEN_URL", "http://[::1]:8765/token"),
+        ("UPWORK_AUTHORIZE_URL", "http://localhost:8765/authorize?x=1#y"),
+        ("UPWORK_REDIRECT_URI", "https://example.com/upwork/callback/?site=1"),
+        ("UPWORK_SITE_URL", "https://example.com:8443/"),
+    ],
+)
+def test_good_url_accepted(settings, name, value):
+    setattr(settings, name, value)
+
+    assert ids(check_settings()) == []
+    assert URL_GETTERS[name]() == (value.rstrip("/") if name == "UPWORK_SITE_URL" else value)
+
+
+@pytest.mark.parametrize(
+    ("name", "default"),
+    [
+        ("UPWORK_API_URL", conf.DEFAULT_API_URL),
+        ("UPWORK_AUTHORIZE_URL", conf.DEFAULT_AUTHORIZE_URL),
+        ("UPWORK_TOKEN_URL", conf.DEFAULT_TOKEN_URL),
+        ("UPWORK_REDIRECT_URI", None),
+    ],
+)
+@pytest.mark.parametrize("value", [None, ""])
+def test_empty_url_means_default(settings, name, default, value):
+    setattr(settings, name, value)
+
+    assert ids(check_settings()) == []
+    assert URL_GETTERS[name]() == default
+
+
+def test_bad_api_port_sends_nothing(connected, emulator, settings):
+    settings.UPWORK_API_URL = emulator.graphql_url.replace(f":{emulator.port}", ":99999")
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_API_URL"):
+        services.search_job_postings()
+
+    assert graphql_hits(emulator) == 0
+
+
+def test_redirect_fragment_stops_connecting(emulator, settings):
+    settings.UPWORK_REDIRECT_URI = "https://example.com/upwork/callback/#done"
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_REDIRECT_URI"):
+        services.get_authorization_url(state="state-1")
