@@ -220,9 +220,11 @@ class JobPostingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Upwork"))
     def upwork_link(self, obj: JobPosting) -> str:
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">View on Upwork</a>', obj.url
-        )
+        try:
+            url = obj.url
+        except UpworkConfigurationError:  # reported by check django_upwork.E004
+            return "-"
+        return format_html('<a href="{}" target="_blank" rel="noopener">View on Upwork</a>', url)
 
     @admin.display(description=_("raw node"))
     def raw_pretty(self, obj: JobPosting) -> str:

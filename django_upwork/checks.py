@@ -79,6 +79,7 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
         ("UPWORK_API_URL", conf.api_url),
         ("UPWORK_AUTHORIZE_URL", conf.authorize_url),
         ("UPWORK_TOKEN_URL", conf.token_url),
+        ("UPWORK_JOB_URL_PREFIX", conf.job_url_prefix),
         ("UPWORK_REDIRECT_URI", conf.redirect_uri),
         ("UPWORK_SITE_URL", conf.site_url),
     ):

@@ -181,7 +181,8 @@ def token_url() -> str:
 
 
 def job_url_prefix() -> str:
-    return str(_get("UPWORK_JOB_URL_PREFIX") or DEFAULT_JOB_URL_PREFIX)
+    """Return the prefix that a posting's ciphertext or id completes to its Upwork URL."""
+    return _endpoint_url("UPWORK_JOB_URL_PREFIX", DEFAULT_JOB_URL_PREFIX)
 
 
 def _endpoint_url(name: str, default: str) -> str:

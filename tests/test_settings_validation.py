@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from django_upwork import conf, services
 from django_upwork.checks import check_settings
 from django_upwork.exceptions import UpworkConfigurationError
+from django_upwork.models import JobPosting
 from tests.conftest import graphql_hits
+from tests.factories import create_postings
 
 
 def ids(messages):
@@ -65,6 +68,7 @@ URL_GETTERS = {
     "UPWORK_API_URL": conf.api_url,
     "UPWORK_AUTHORIZE_URL": conf.authorize_url,
     "UPWORK_TOKEN_URL": conf.token_url,
+    "UPWORK_JOB_URL_PREFIX": conf.job_url_prefix,
     "UPWORK_REDIRECT_URI": conf.redirect_uri,
     "UPWORK_SITE_URL": conf.site_url,
 }
@@ -143,6 +147,7 @@ def test_callback_url_fragment_rejected(settings, name, value):
         ("UPWORK_API_URL", "https://api.upwork.com:443/graphql"),
         ("UPWORK_TOKEN_URL", "http://[::1]:8765/token"),
         ("UPWORK_AUTHORIZE_URL", "http://localhost:8765/authorize?x=1#y"),
+        ("UPWORK_JOB_URL_PREFIX", "https://www.upwork.com/freelance-jobs/apply/"),
         ("UPWORK_REDIRECT_URI", "https://example.com/upwork/callback/?site=1"),
         ("UPWORK_SITE_URL", "https://example.com:8443/"),
     ],
@@ -160,6 +165,7 @@ def test_good_url_accepted(settings, name, value):
         ("UPWORK_API_URL", conf.DEFAULT_API_URL),
         ("UPWORK_AUTHORIZE_URL", conf.DEFAULT_AUTHORIZE_URL),
         ("UPWORK_TOKEN_URL", conf.DEFAULT_TOKEN_URL),
+        ("UPWORK_JOB_URL_PREFIX", conf.DEFAULT_JOB_URL_PREFIX),
         ("UPWORK_REDIRECT_URI", None),
     ],
 )
@@ -185,3 +191,27 @@ def test_redirect_fragment_stops_connecting(emulator, settings):
 
     with pytest.raises(UpworkConfigurationError, match="UPWORK_REDIRECT_URI"):
         services.get_authorization_url(state="state-1")
+
+
+@pytest.mark.django_db
+def test_bad_job_url_prefix_raised_on_read(settings):
+    upwork_id = create_postings(1, timezone.now())[0]
+    posting = JobPosting.objects.get(upwork_id=upwork_id)
+    assert posting.url == f"{conf.DEFAULT_JOB_URL_PREFIX}{upwork_id}"
+    settings.UPWORK_JOB_URL_PREFIX = "javascript:alert(1)//"
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_JOB_URL_PREFIX"):
+        posting.url  # noqa: B018 - the property reads the setting
+
+
+def test_bad_job_url_prefix_keeps_admin_open(staff_client, settings):
+    upwork_id = create_postings(1, timezone.now())[0]
+    posting = JobPosting.objects.get(upwork_id=upwork_id)
+    settings.UPWORK_JOB_URL_PREFIX = "javascript:alert(1)//"
+
+    changelist = staff_client.get("/admin/django_upwork/jobposting/")
+    detail = staff_client.get(f"/admin/django_upwork/jobposting/{posting.pk}/change/")
+
+    for page in (changelist, detail):
+        assert page.status_code == 200
+        assert "javascript:" not in page.content.decode()
