@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NoReturn
 
 import requests
 from django.views.decorators.debug import sensitive_variables
@@ -170,6 +170,10 @@ class GraphQLClient:
                 f"The connection to Upwork at {conf.api_url()} failed: {connection_failure(err)}.",
                 operation=operation,
             ) from err
+        except (requests.RequestException, ValueError) as err:
+            # A ValueError comes from requests reading a redirect's port with urlparse, to
+            # decide whether to keep the Authorization header, such as for port 99999.
+            raise_request_error(err, f"Upwork at {url}", operation)
         return parse_graphql_response(response, operation)
 
 
@@ -177,6 +181,59 @@ def describe_timeout() -> str:
     """Return ``UPWORK_TIMEOUT`` in words, such as ``connect 5 s, read 30 s``."""
     connect, read = conf.timeout()
     return f"connect {connect:g} s, read {read:g} s"
+
+
+def raise_request_error(err: Exception, target: str, operation: str) -> NoReturn:
+    """Raise the UpworkError for a failed request that did not time out or fail to connect.
+
+    ``target`` completes "The request to …", such as "Upwork at https://…". The message
+    names the class of ``err`` but not its text, because requests puts the offending header
+    value, such as the bearer token, into the text of ``InvalidHeader``. For the same
+    reason an ``InvalidHeader`` is not chained, so no traceback prints it.
+    """
+    error = _request_error(err, target, operation)
+    if isinstance(err, requests.exceptions.InvalidHeader):
+        raise error from None
+    raise error from err
+
+
+def _request_error(err: Exception, target: str, operation: str) -> UpworkError:
+    name = type(err).__name__
+    if isinstance(err, requests.exceptions.ChunkedEncodingError):
+        return UpworkConnectionError(
+            f"The request to {target} failed: the connection broke while the response was "
+            "read (ChunkedEncodingError).",
+            operation=operation,
+        )
+    if isinstance(err, requests.exceptions.ContentDecodingError):
+        return InvalidResponse(
+            f"The request to {target} failed: the compressed response could not be "
+            "decoded (ContentDecodingError).",
+            operation=operation,
+        )
+    if isinstance(err, requests.TooManyRedirects):
+        return InvalidResponse(
+            f"The request to {target} failed: the server redirected it too many times "
+            "(TooManyRedirects).",
+            operation=operation,
+        )
+    if isinstance(err, requests.exceptions.InvalidHeader):
+        return UpworkError(
+            f"The request to {target} failed: a request header has an invalid value, such as "
+            "one with a line break (InvalidHeader).",
+            operation=operation,
+        )
+    if isinstance(err, ValueError):  # InvalidURL, InvalidSchema and MissingSchema included
+        return UpworkError(
+            f"The request to {target} failed: its URL, or a URL that the server redirected "
+            f"it to, is invalid ({name}).",
+            operation=operation,
+        )
+    return UpworkError(
+        f"The request to {target} failed: requests could not send it or read the response "
+        f"({name}).",
+        operation=operation,
+    )
 
 
 def connection_failure(err: requests.ConnectionError) -> str:

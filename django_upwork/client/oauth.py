@@ -24,6 +24,7 @@ from django_upwork.client.http import (
     connection_failure,
     describe_timeout,
     parse_retry_after,
+    raise_request_error,
 )
 from django_upwork.client.ratelimit import RateLimiter
 from django_upwork.exceptions import (
@@ -222,6 +223,9 @@ def _call(grant: str, request: Any) -> dict[str, Any]:
             f"{connection_failure(err)}.",
             operation=f"token:{grant}",
         ) from err
+    except requests.RequestException as err:
+        # Before the ValueError clause, because InvalidURL and InvalidHeader are ValueErrors.
+        raise_request_error(err, f"Upwork's token endpoint at {conf.token_url()}", f"token:{grant}")
     except ValueError as err:
         raise InvalidResponse(
             f"Upwork's token response could not be read: {type(err).__name__}.",
