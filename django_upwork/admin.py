@@ -19,7 +19,7 @@ from django.db.models import Aggregate, JSONField, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import URLPattern, path, reverse
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -337,7 +337,9 @@ class OAuthTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("connection"))
     def connect_link(self, obj: OAuthToken | None = None) -> str:
+        try:
+            url = reverse("django_upwork:authorize")
+        except NoReverseMatch:  # reported by check django_upwork.W010
+            return "-"
         label = _("Reconnect Upwork account") if obj else _("Connect Upwork account")
-        return format_html(
-            '<a class="button" href="{}">{}</a>', reverse("django_upwork:authorize"), label
-        )
+        return format_html('<a class="button" href="{}">{}</a>', url, label)

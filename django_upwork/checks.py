@@ -12,6 +12,7 @@ from django.core import checks
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
@@ -256,6 +257,36 @@ def _rate_limit_cache_backend() -> tuple[str, str, type] | None:
     if not isinstance(backend_class, type):
         return None
     return alias, path, backend_class
+
+
+# The routes of django_upwork.urls that the admin's connection panel links to.
+URL_NAMES = ("django_upwork:authorize", "django_upwork:callback", "django_upwork:disconnect")
+
+
+@checks.register(checks.Tags.urls)
+def check_urls_included(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any) -> list[Any]:
+    """Warn when ROOT_URLCONF lacks the connect, callback and disconnect routes."""
+    missing = []
+    for name in URL_NAMES:
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            missing.append(name)
+        except Exception:
+            return []  # Django's own URL check reports a URLconf that fails to load.
+    if not missing:
+        return []
+    return [
+        checks.Warning(
+            f"ROOT_URLCONF {settings.ROOT_URLCONF!r} has no route named {', '.join(missing)}, "
+            "so the admin hides the Connect and Disconnect buttons and Upwork has no callback "
+            "to redirect to.",
+            hint='Add path("upwork/", include("django_upwork.urls")) to the urlpatterns of '
+            "ROOT_URLCONF. A site whose own views call the connection services can add "
+            "'django_upwork.W010' to SILENCED_SYSTEM_CHECKS instead.",
+            id="django_upwork.W010",
+        )
+    ]
 
 
 @checks.register(checks.Tags.database)

@@ -644,3 +644,12 @@ def test_changelist_queries_walk_publication_index(staff_client):
         # uses a temporary B-tree too, but over the sample only.
         assert "TEMP B-TREE FOR ORDER BY" not in plan, sql
     assert _date_bounds(JobPosting.objects.fresh(), "published_at") is not None
+
+
+def test_connection_page_without_the_app_urls(staff_client, connected, settings):
+    settings.ROOT_URLCONF = "tests.urls_admin_only"
+
+    response = staff_client.get(f"/admin/django_upwork/oauthtoken/{connected.pk}/change/")
+
+    assert response.status_code == 200
+    assert "/upwork/connect/" not in response.content.decode()

@@ -576,3 +576,33 @@ def test_any_value_reported_not_raised(settings, name, value):
             accessor()
         except UpworkConfigurationError as err:
             assert "UPWORK_" in str(err), accessor.__name__
+
+
+def test_urls_included_pass(settings):
+    from django_upwork.checks import check_urls_included
+
+    assert check_urls_included() == []
+
+
+def test_urls_missing_warns(settings):
+    from django_upwork.checks import check_urls_included
+
+    settings.ROOT_URLCONF = "tests.urls_admin_only"
+
+    messages = check_urls_included()
+
+    assert ids(messages) == ["django_upwork.W010"]
+    assert "'tests.urls_admin_only'" in messages[0].msg
+    assert "django_upwork:authorize" in messages[0].msg
+    assert 'path("upwork/", include("django_upwork.urls"))' in messages[0].hint
+
+
+@pytest.mark.parametrize("urlconf", ["tests.no_such_urls_module", "django_upwork.views"])
+def test_broken_urlconf_left_to_django(settings, urlconf):
+    from django_upwork.checks import check_urls_included
+
+    # A missing module raises ImportError and a module without urlpatterns
+    # ImproperlyConfigured; Django's own URL check reports both.
+    settings.ROOT_URLCONF = urlconf
+
+    assert check_urls_included() == []
