@@ -398,3 +398,47 @@ def test_purge_warns_past_24_hours(db):
     quiet = io.StringIO()
     call_command("purge_upwork_cache", "--max-age", "23", stdout=io.StringIO(), stderr=quiet)
     assert quiet.getvalue() == ""
+
+
+# -- configuration errors ------------------------------------------------------------------------
+
+BAD_SETTINGS = [
+    ("upwork_status", "UPWORK_CACHE_MAX_AGE", timedelta(hours=25)),
+    ("upwork_status", "UPWORK_API_URL", "https://api.upwork.com:99999/graphql"),
+    ("purge_upwork_cache", "UPWORK_CACHE_MAX_AGE", timedelta(hours=25)),
+    ("purge_upwork_cache", "UPWORK_PURGE_BATCH_SIZE", 0),
+    ("upwork_search", "UPWORK_JOB_URL_PREFIX", "javascript:alert(1)//"),
+    ("upwork_search", "UPWORK_TIMEOUT", -1),
+]
+
+
+@pytest.mark.parametrize(("command", "name", "value"), BAD_SETTINGS)
+def test_bad_setting_is_command_error(
+    connected: OAuthToken, settings: Any, command: str, name: str, value: Any
+) -> None:
+    setattr(settings, name, value)
+    args = ["python", "--json"] if command == "upwork_search" else []
+
+    with pytest.raises(CommandError) as caught:
+        run(command, *args)
+
+    message = str(caught.value)
+    assert message.startswith(name)
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("command", ["upwork_status", "purge_upwork_cache"])
+def test_bad_setting_prints_one_line(
+    settings: Any, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    settings.UPWORK_CACHE_MAX_AGE = timedelta(hours=25)
+    instance = load_command_class("django_upwork", command)
+
+    # Without --skip-checks, check E001 would stop the command before it reads the setting.
+    with pytest.raises(SystemExit) as exited:
+        instance.run_from_argv(["manage.py", command, "--skip-checks"])
+
+    assert exited.value.code == 1
+    stderr_lines = capsys.readouterr().err.strip().splitlines()
+    assert len(stderr_lines) == 1
+    assert stderr_lines[0].startswith("CommandError: UPWORK_CACHE_MAX_AGE is 1 day, 1:00:00")

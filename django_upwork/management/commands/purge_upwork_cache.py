@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from django_upwork import conf, services
 from django_upwork.conf import MAX_ROW_COUNT
-from django_upwork.exceptions import InvalidInput
+from django_upwork.exceptions import InvalidInput, UpworkConfigurationError, UpworkError
 
 
 class Command(BaseCommand):
@@ -60,9 +60,9 @@ class Command(BaseCommand):
             count = services.purge_expired_postings(
                 max_age=max_age, batch_size=batch_size, dry_run=options["dry_run"]
             )
-        except InvalidInput as err:
+            age_label = _hours_label(max_age if max_age is not None else conf.cache_max_age())
+        except (InvalidInput, UpworkConfigurationError, UpworkError) as err:
             raise CommandError(str(err)) from err
-        age_label = _hours_label(max_age if max_age is not None else conf.cache_max_age())
         if options["dry_run"]:
             self.stdout.write(
                 f"Would delete {count} job postings cached {age_label} or longer ago."

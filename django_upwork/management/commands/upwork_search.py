@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
 from django_upwork import services
-from django_upwork.exceptions import InvalidInput, NotConnected, UpworkError
+from django_upwork.exceptions import (
+    InvalidInput,
+    NotConnected,
+    UpworkConfigurationError,
+    UpworkError,
+)
 from django_upwork.management.times import in_utc
 from django_upwork.services.filters import (
     EXPERIENCE_LEVELS,
@@ -109,10 +114,13 @@ class Command(BaseCommand):
         except UpworkError as err:
             raise CommandError(f"The search failed: {err}") from err
 
-        if options["json"]:
-            self.write_json(query, total_count, postings)
-        else:
-            self.write_table(total_count, postings)
+        try:
+            if options["json"]:
+                self.write_json(query, total_count, postings)
+            else:
+                self.write_table(total_count, postings)
+        except UpworkConfigurationError as err:  # such as UPWORK_JOB_URL_PREFIX for the URLs
+            raise CommandError(str(err)) from err
 
     def fetch_pages(
         self, search_filter: dict[str, Any], sort: str, pages: int, page_size: int

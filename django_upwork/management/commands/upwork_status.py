@@ -6,12 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
 from django_upwork import conf, services
+from django_upwork.exceptions import UpworkConfigurationError, UpworkError
 from django_upwork.management.times import in_utc
 from django_upwork.services.schedule import purge_schedule_state
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = collect_status()
+        try:
+            report = collect_status()
+        except (UpworkConfigurationError, UpworkError) as err:
+            raise CommandError(str(err)) from err
         if options["json"]:
             self.stdout.write(json.dumps(report, cls=DjangoJSONEncoder, indent=2))
             return
