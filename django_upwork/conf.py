@@ -386,7 +386,19 @@ def retry_backoff() -> float:
 
 
 def purge_interval() -> timedelta:
-    return _duration("UPWORK_PURGE_INTERVAL", DEFAULT_PURGE_INTERVAL)
+    """Return how often the purge runs: a whole number of seconds, at least one.
+
+    django-celery-beat's ``IntervalSchedule`` stores whole seconds, so a fraction would be
+    cut off, and an interval under a second would become zero.
+    """
+    interval = _duration("UPWORK_PURGE_INTERVAL", DEFAULT_PURGE_INTERVAL)
+    if interval < timedelta(seconds=1) or interval.microseconds:
+        raise UpworkConfigurationError(
+            f"UPWORK_PURGE_INTERVAL must be a whole number of seconds, at least 1, because "
+            f"django-celery-beat stores the interval in whole seconds; got "
+            f"{_get('UPWORK_PURGE_INTERVAL')!r}. Use a value such as timedelta(hours=1)."
+        )
+    return interval
 
 
 def purge_batch_size() -> int:

@@ -102,7 +102,7 @@ def test_disabled_task_stays_disabled(settings: Any) -> None:
         (timedelta(minutes=15), 900),
         (timedelta(hours=6), 21600),
         (120, 120),
-        (timedelta(milliseconds=300), 1),
+        (timedelta(seconds=1), 1),
     ],
 )
 def test_interval_setting_moves_schedule(settings: Any, interval: Any, seconds: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -9,6 +11,7 @@ from django_upwork import conf, services
 from django_upwork.checks import check_settings
 from django_upwork.exceptions import UpworkConfigurationError
 from django_upwork.models import JobPosting
+from django_upwork.services.schedule import register_purge_schedule
 from tests.conftest import graphql_hits
 from tests.factories import create_postings
 
@@ -215,3 +218,47 @@ def test_bad_job_url_prefix_keeps_admin_open(staff_client, settings):
     for page in (changelist, detail):
         assert page.status_code == 200
         assert "javascript:" not in page.content.decode()
+
+
+# -- UPWORK_PURGE_INTERVAL ----------------------------------------------------------------------
+
+PARTIAL_SECOND_INTERVALS = [
+    timedelta(milliseconds=500),
+    timedelta(microseconds=1),
+    0.5,
+    1.5,
+    timedelta(seconds=90, microseconds=1),
+]
+
+
+@pytest.mark.parametrize("value", PARTIAL_SECOND_INTERVALS)
+def test_partial_second_interval_reported(settings, value):
+    settings.UPWORK_PURGE_INTERVAL = value
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E008"]
+    assert "UPWORK_PURGE_INTERVAL" in messages[0].msg
+    assert repr(value) in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        conf.purge_interval()
+    assert str(raised.value) == messages[0].msg
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", PARTIAL_SECOND_INTERVALS)
+def test_partial_second_interval_not_scheduled(settings, value):
+    settings.UPWORK_PURGE_INTERVAL = value
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_PURGE_INTERVAL"):
+        register_purge_schedule()
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"), [(1, 1), (1.0, 1), (timedelta(seconds=1), 1), (90.0, 90)]
+)
+def test_whole_second_interval_accepted(settings, value, seconds):
+    settings.UPWORK_PURGE_INTERVAL = value
+
+    assert ids(check_settings()) == []
+    assert conf.purge_interval() == timedelta(seconds=seconds)

@@ -38,7 +38,7 @@ def register_purge_schedule(using: str = "default") -> bool:
         )
         return False
 
-    seconds = max(int(conf.purge_interval().total_seconds()), 1)
+    seconds = int(conf.purge_interval().total_seconds())
     intervals = IntervalSchedule.objects.using(using)
     # IntervalSchedule has no unique constraint, so an operator may have made duplicates.
     interval = (
