@@ -65,16 +65,13 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
             )
         )
 
-    alias = conf.rate_limit_cache_alias()
-    if alias not in getattr(settings, "CACHES", {"default": {}}):
-        messages.append(
-            checks.Error(
-                f"UPWORK_RATE_LIMIT_CACHE is {alias!r}, which is not a key of CACHES.",
-                hint="Name a cache from CACHES; the limiter is shared across processes only "
-                "through a cache they share, such as Redis or Memcached.",
-                id="django_upwork.E009",
-            )
-        )
+    _read(
+        conf.rate_limit_cache_alias,
+        "E009",
+        messages,
+        hint="Name a cache from CACHES; the limiter is shared across processes only through a "
+        "cache they share, such as Redis or Memcached.",
+    )
 
     for name, getter in (
         ("UPWORK_API_URL", conf.api_url),
@@ -244,9 +241,11 @@ def _rate_limit_cache_backend() -> tuple[str, str, type] | None:
             return None
     except UpworkConfigurationError:
         pass  # E002 reports the value, and the limiter is not off.
-    alias = conf.rate_limit_cache_alias()
-    caches_setting = getattr(settings, "CACHES", None)
-    config = caches_setting.get(alias) if isinstance(caches_setting, dict) else None
+    try:
+        alias = conf.rate_limit_cache_alias()
+    except UpworkConfigurationError:
+        return None
+    config = settings.CACHES[alias]
     path = config.get("BACKEND") if isinstance(config, dict) else None
     if not isinstance(path, str):
         return None

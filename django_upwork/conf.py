@@ -369,7 +369,17 @@ def rate_limit_key() -> str:
 
 
 def rate_limit_cache_alias() -> str:
-    return str(_get("UPWORK_RATE_LIMIT_CACHE", "default"))
+    """Return the alias of the cache in ``CACHES`` that holds the limiter's state."""
+    value = _get("UPWORK_RATE_LIMIT_CACHE", "default")
+    caches_setting = _get("CACHES")
+    if not (
+        isinstance(value, str) and isinstance(caches_setting, dict) and value in caches_setting
+    ):
+        raise UpworkConfigurationError(
+            f"UPWORK_RATE_LIMIT_CACHE is {value!r}, which is not a key of CACHES. Set it to "
+            "the alias of a cache in CACHES, such as 'default'."
+        )
+    return value
 
 
 def max_retries() -> int:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from django_upwork import conf, services
 from django_upwork.checks import check_settings
+from django_upwork.client.ratelimit import RateLimiter
 from django_upwork.exceptions import UpworkConfigurationError
 from django_upwork.models import JobPosting
 from django_upwork.services.schedule import register_purge_schedule
@@ -262,3 +263,45 @@ def test_whole_second_interval_accepted(settings, value, seconds):
 
     assert ids(check_settings()) == []
     assert conf.purge_interval() == timedelta(seconds=seconds)
+
+
+# -- UPWORK_RATE_LIMIT_CACHE --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["redis", "", None, 123, ["default"]])
+def test_unknown_limiter_cache_reported_and_raised(settings, value):
+    settings.UPWORK_RATE_LIMIT_CACHE = value
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E009"]
+    assert "UPWORK_RATE_LIMIT_CACHE" in messages[0].msg
+    assert repr(value) in messages[0].msg
+    for build in (conf.rate_limit_cache_alias, RateLimiter.from_settings):
+        with pytest.raises(UpworkConfigurationError) as raised:
+            build()
+        assert str(raised.value) == messages[0].msg
+
+
+def test_unknown_limiter_cache_stops_search(connected, emulator, settings):
+    settings.UPWORK_RATE_LIMIT = 300
+    settings.UPWORK_RATE_LIMIT_CACHE = "redis"
+
+    with pytest.raises(UpworkConfigurationError) as raised:
+        services.search_job_postings()
+
+    message = str(raised.value)
+    assert "UPWORK_RATE_LIMIT_CACHE is 'redis'" in message
+    assert "CACHES" in message
+    assert graphql_hits(emulator) == 0
+
+
+def test_named_limiter_cache_accepted(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limiter": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    settings.UPWORK_RATE_LIMIT_CACHE = "limiter"
+
+    assert ids(check_settings()) == []
+    assert RateLimiter.from_settings().cache_alias == "limiter"
