@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -29,7 +30,8 @@ FERNET_KEY_HINT = (
 def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any) -> list[Any]:
     messages: list[Any] = []
     for name, obj_id in (("UPWORK_CLIENT_ID", "W001"), ("UPWORK_CLIENT_SECRET", "W002")):
-        if not conf._get_secret(name):
+        value = _read(functools.partial(conf.credential, name), "E008", messages)
+        if value == "":
             messages.append(
                 checks.Warning(
                     f"{name} is not set, so the Upwork account cannot be connected.",

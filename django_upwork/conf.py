@@ -84,16 +84,39 @@ def _get(name: str, default: Any = None) -> Any:
     return getattr(django_settings, name, default)
 
 
-def _get_secret(name: str) -> str:
+def credential(name: str) -> str:
+    """Return ``UPWORK_CLIENT_ID`` or ``UPWORK_CLIENT_SECRET``, or ``""`` when it is unset.
+
+    The environment variable of the same name is read when the setting is unset, ``None`` or
+    ``""``. Raises ``UpworkConfigurationError`` for a value that is not a string, is only
+    whitespace, or starts or ends with whitespace. The message shows a bad client id but
+    never the secret.
+    """
     value = _get(name, _UNSET)
-    if value is _UNSET or value in (None, ""):
+    if value is _UNSET or value is None or (isinstance(value, str) and value == ""):
         value = os.environ.get(name, "")
-    return str(value)
+    if not isinstance(value, str):
+        secret = name == "UPWORK_CLIENT_SECRET"
+        shown = f"a value of type {type(value).__name__}" if secret else repr(value)
+        raise UpworkConfigurationError(
+            f"{name} must be a string, the value from the key in Upwork's API Center; got {shown}."
+        )
+    if value and not value.strip():
+        raise UpworkConfigurationError(
+            f"{name} contains only whitespace. Set it to the value from the key in Upwork's "
+            "API Center, or remove it."
+        )
+    if value != value.strip():
+        raise UpworkConfigurationError(
+            f"{name} starts or ends with whitespace, such as a line break read from a file. "
+            "Remove the whitespace."
+        )
+    return value
 
 
 def client_id() -> str:
     """Return the OAuth2 client id, or raise ``UpworkConfigurationError`` when it is missing."""
-    value = _get_secret("UPWORK_CLIENT_ID")
+    value = credential("UPWORK_CLIENT_ID")
     if not value:
         raise UpworkConfigurationError(
             "UPWORK_CLIENT_ID is not set. Add it to your Django settings or set the "
@@ -104,7 +127,7 @@ def client_id() -> str:
 
 def client_secret() -> str:
     """Return the OAuth2 client secret, or raise ``UpworkConfigurationError`` when it is missing."""
-    value = _get_secret("UPWORK_CLIENT_SECRET")
+    value = credential("UPWORK_CLIENT_SECRET")
     if not value:
         raise UpworkConfigurationError(
             "UPWORK_CLIENT_SECRET is not set. Add it to your Django settings or set the "
@@ -114,7 +137,8 @@ def client_secret() -> str:
 
 
 def has_credentials() -> bool:
-    return bool(_get_secret("UPWORK_CLIENT_ID") and _get_secret("UPWORK_CLIENT_SECRET"))
+    """Return whether both credentials are set; raise when either is invalid."""
+    return bool(credential("UPWORK_CLIENT_ID") and credential("UPWORK_CLIENT_SECRET"))
 
 
 def redirect_uri() -> str | None:

@@ -305,3 +305,77 @@ def test_named_limiter_cache_accepted(settings):
 
     assert ids(check_settings()) == []
     assert RateLimiter.from_settings().cache_alias == "limiter"
+
+
+# -- UPWORK_CLIENT_ID and UPWORK_CLIENT_SECRET --------------------------------------------------
+
+CREDENTIAL_GETTERS = {
+    "UPWORK_CLIENT_ID": conf.client_id,
+    "UPWORK_CLIENT_SECRET": conf.client_secret,
+}
+BAD_CREDENTIALS = [
+    pytest.param(987654321, id="int"),
+    pytest.param(b"bytes-credential", id="bytes"),
+    pytest.param(["list-credential"], id="list"),
+    pytest.param(True, id="bool"),
+    pytest.param("   ", id="spaces"),
+    pytest.param("\n", id="newline"),
+    pytest.param(" padded-credential", id="leading-space"),
+    pytest.param("padded-credential\n", id="trailing-newline"),
+]
+SHOWN_PARTS = ("987654321", "bytes-credential", "list-credential", "padded-credential")
+
+
+@pytest.mark.parametrize("name", CREDENTIAL_GETTERS)
+@pytest.mark.parametrize("value", BAD_CREDENTIALS)
+def test_bad_credential_reported_and_raised(settings, name, value):
+    setattr(settings, name, value)
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E008"]
+    assert name in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        CREDENTIAL_GETTERS[name]()
+    assert str(raised.value) == messages[0].msg
+    with pytest.raises(UpworkConfigurationError):
+        conf.has_credentials()
+
+
+@pytest.mark.parametrize("value", BAD_CREDENTIALS)
+def test_bad_client_secret_never_shown(settings, value):
+    settings.UPWORK_CLIENT_SECRET = value
+
+    (message,) = check_settings()
+
+    for part in SHOWN_PARTS:
+        assert part not in message.msg
+        assert part not in message.hint
+
+
+@pytest.mark.parametrize("name", CREDENTIAL_GETTERS)
+def test_blank_credential_from_environment(settings, monkeypatch, name):
+    setattr(settings, name, "")
+    monkeypatch.setenv(name, "  ")
+
+    assert ids(check_settings()) == ["django_upwork.E008"]
+    with pytest.raises(UpworkConfigurationError, match=f"{name} contains only whitespace"):
+        CREDENTIAL_GETTERS[name]()
+
+
+def test_blank_client_id_stops_connecting(emulator, settings):
+    settings.UPWORK_CLIENT_ID = "   "
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_CLIENT_ID"):
+        services.get_authorization_url(state="state-1")
+
+
+@pytest.mark.django_db
+def test_padded_client_secret_sends_nothing(emulator, settings):
+    settings.UPWORK_CLIENT_SECRET = "test-client-secret\n"
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_CLIENT_SECRET") as raised:
+        services.exchange_auth_code("code-1", redirect_uri="https://example.com/cb/")
+
+    assert "test-client-secret" not in str(raised.value)
+    assert emulator.stats()["requests"].get("token", 0) == 0
