@@ -14,7 +14,6 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from django_upwork import conf
@@ -96,18 +95,13 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
                 )
             )
 
-    success = getattr(settings, "UPWORK_SUCCESS_URL", None)
-    if success is not None and not (
-        isinstance(success, str) and is_safe_success_url(success, allowed_hosts=set())
-    ):
-        messages.append(
-            checks.Error(
-                f"UPWORK_SUCCESS_URL is {success!r}; it must be a path on this site such as "
-                "'/admin/' or a URL on a host in ALLOWED_HOSTS.",
-                hint="The callback redirects there; any other host would be an open redirect.",
-                id="django_upwork.E005",
-            )
-        )
+    _read(
+        conf.success_url,
+        "E005",
+        messages,
+        hint="The callback and the disconnect view redirect there, and ignore the setting with "
+        "this message in the log while it is invalid.",
+    )
 
     if not getattr(settings, "USE_TZ", True):
         messages.append(
@@ -122,17 +116,6 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
     messages.extend(_check_unknown_settings())
     messages.extend(_check_encryption_keys())
     return messages
-
-
-def is_safe_success_url(url: str, allowed_hosts: set[str]) -> bool:
-    """Return whether ``url`` is a path on this site or a URL on an allowed host.
-
-    Hosts come from ``allowed_hosts`` plus the exact (not wildcard) names in ALLOWED_HOSTS.
-    """
-    hosts = allowed_hosts | {
-        host for host in getattr(settings, "ALLOWED_HOSTS", []) if host and host[0] not in ".*"
-    }
-    return url_has_allowed_host_and_scheme(url, allowed_hosts=hosts)
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -15,9 +15,10 @@ import re
 import unicodedata
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings as django_settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from django_upwork.exceptions import UpworkConfigurationError
 
@@ -179,17 +180,86 @@ def site_url() -> str | None:
 
 
 def success_url() -> str | None:
-    return _optional_string("UPWORK_SUCCESS_URL", _get("UPWORK_SUCCESS_URL"))
+    """Return ``UPWORK_SUCCESS_URL``, or ``None`` when it is unset.
 
-
-def _optional_string(name: str, value: Any) -> str | None:
-    if not value:
+    The value must be a path on this site that starts with "/", or an https URL on a host
+    named exactly (not by a wildcard) in ``ALLOWED_HOSTS``; plain http is allowed only on
+    127.0.0.1, localhost and ::1. Check E005 and the views' redirect both call this, so they
+    accept the same values. Raises ``UpworkConfigurationError`` with the reason otherwise.
+    """
+    value = _get("UPWORK_SUCCESS_URL")
+    if _is_unset(value):
         return None
+    expected = (
+        "a path on this site such as '/admin/', or an https URL on a host named exactly in "
+        "ALLOWED_HOSTS"
+    )
     if not isinstance(value, str):
         raise UpworkConfigurationError(
-            f"{name} must be a URL as a string, such as 'https://example.com'; got {value!r}."
+            f"UPWORK_SUCCESS_URL must be a URL as a string, such as '/admin/'; got {value!r}. "
+            f"Set it to {expected}."
+        )
+    problem = _success_url_problem(value)
+    if problem:
+        raise UpworkConfigurationError(
+            f"UPWORK_SUCCESS_URL is {_without_userinfo(value)!r}, which {problem}. Set it to "
+            f"{expected}."
         )
     return value
+
+
+def _success_url_problem(url: str) -> str | None:
+    """Return why ``url`` is not a safe redirect after connecting, or ``None`` when it is."""
+    bad_character = next((char for char in url if char.isspace()), None)
+    bad_character = bad_character or _first_control_character(url)
+    if bad_character is not None:
+        return f"contains {bad_character!r}, which a URL must percent-encode"
+    if "\\" in url:
+        return "contains a backslash, which browsers read as '/'"
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:
+        return f"is not a valid URL ({err})"
+    if not parts.scheme and not parts.netloc:
+        if not url.startswith("/"):
+            return "is a relative URL that does not start with '/'"
+        if url.startswith("//"):
+            return "starts with '//', which browsers read as the start of another host"
+    else:
+        problem = _success_host_problem(url, parts)
+        if problem:
+            return problem
+    # Django's own test, for any case the rules above miss.
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={parts.netloc}):
+        return "is not a URL that Django considers safe to redirect to"
+    return None
+
+
+def _success_host_problem(url: str, parts: SplitResult) -> str | None:
+    """Return why the absolute ``url`` is not on an allowed host, or ``None`` when it is."""
+    if parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS:
+        pass
+    elif parts.scheme != "https":
+        return (
+            "does not use https. Plain http is allowed only on 127.0.0.1, localhost or ::1"
+            if parts.scheme == "http"
+            else "does not use https"
+        )
+    if "@" in parts.netloc:
+        return "contains a user name or password before the host"
+    if not _is_valid_port(_port_text(parts.netloc)):
+        return "has an invalid port; a port is a number from 1 to 65535"
+    allowed_hosts = _get("ALLOWED_HOSTS") or []
+    exact_hosts = {host.lower() for host in allowed_hosts if host and host[0] not in ".*"}
+    # ALLOWED_HOSTS writes an IPv6 address in brackets, as the Host header does.
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    if host not in exact_hosts:
+        return (
+            f"is on the host {host!r}, which ALLOWED_HOSTS does not name exactly "
+            "(wildcard entries such as '.example.com' do not count), so it could be an open "
+            "redirect"
+        )
+    return None
 
 
 def api_url() -> str:

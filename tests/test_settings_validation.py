@@ -379,3 +379,59 @@ def test_padded_client_secret_sends_nothing(emulator, settings):
 
     assert "test-client-secret" not in str(raised.value)
     assert emulator.stats()["requests"].get("token", 0) == 0
+
+
+# -- UPWORK_SUCCESS_URL -------------------------------------------------------------------------
+
+SUCCESS_URL_CASES = [
+    ("/admin/", True),
+    ("/", True),
+    ("/upwork/done/?tab=1#top", True),
+    ("https://localhost/done/", True),
+    ("https://testserver/done/", True),
+    ("http://localhost/done/", True),
+    ("http://127.0.0.1:8000/done/", True),
+    ("http://[::1]:8000/done/", True),
+    ("https://LocalHost/done/", True),
+    ("http://[::2]:8000/done/", False),
+    ("admin/", False),
+    ("?next=1", False),
+    ("#done", False),
+    ("https://evil.example/", False),
+    ("https://www.example.com/", False),
+    ("//evil.example/", False),
+    ("///evil.example/", False),
+    ("/\\evil.example/", False),
+    ("/admin\\", False),
+    ("javascript:alert(1)", False),
+    ("mailto:staff@example.com", False),
+    ("http://testserver/done/", False),
+    ("https://staff:hunter2@localhost/done/", False),
+    ("https://localhost:99999/done/", False),
+    ("/admin/\r\nSet-Cookie: x=1", False),
+    (" /admin/", False),
+]
+
+
+@pytest.mark.parametrize(("value", "valid"), SUCCESS_URL_CASES)
+def test_success_url_check_and_redirect_agree(
+    staff_client, connected, settings, caplog, value, valid
+):
+    # ALLOWED_HOSTS names www.example.com only through a wildcard, which never counts.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, ".example.com", "[::1]"]
+    settings.UPWORK_SUCCESS_URL = value
+
+    messages = check_settings()
+    response = staff_client.post("/upwork/disconnect/")
+
+    if valid:
+        assert ids(messages) == []
+        assert response.status_code == 302
+        assert response["Location"] == value
+    else:
+        assert ids(messages) == ["django_upwork.E005"]
+        assert "UPWORK_SUCCESS_URL" in messages[0].msg
+        assert "hunter2" not in messages[0].msg
+        assert response.status_code == 200
+        logged = [record.getMessage() for record in caplog.records]
+        assert any(messages[0].msg in line for line in logged), logged

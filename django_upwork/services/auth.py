@@ -8,13 +8,11 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_variables
 
 from django_upwork import conf
@@ -181,23 +179,17 @@ def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthTo
 
 
 def success_url(request: HttpRequest) -> str | None:
-    """Return ``UPWORK_SUCCESS_URL`` when it is a path on this site or on an allowed host.
+    """Return ``UPWORK_SUCCESS_URL``, or ``None`` when it is unset or invalid.
 
-    Allowed hosts are the request's own and the exact names in ``ALLOWED_HOSTS``; wildcard
-    entries such as ``.example.com`` do not count, so they never open a redirect.
+    The rule is ``conf.success_url``'s, which check E005 applies too. It depends on settings
+    alone, so ``request`` is not read: a URL on the request's host counts only when
+    ``ALLOWED_HOSTS`` names that host exactly. An invalid value is logged with the reason.
     """
-    url = conf.success_url()
-    if not url:
+    try:
+        return conf.success_url()
+    except UpworkConfigurationError as err:
+        logger.warning("Ignoring UPWORK_SUCCESS_URL and showing the default page: %s", err)
         return None
-    hosts = {request.get_host()} | {
-        host for host in settings.ALLOWED_HOSTS if host and host[0] not in ".*"
-    }
-    if url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure()):
-        return url
-    logger.warning(
-        "UPWORK_SUCCESS_URL %r points to another host; showing the default page instead.", url
-    )
-    return None
 
 
 def get_auth_status() -> str:
