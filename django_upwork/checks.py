@@ -243,7 +243,8 @@ def _rate_limit_cache_backend() -> tuple[str, str, type] | None:
     return alias, path, backend_class
 
 
-# The routes of django_upwork.urls that the admin's connection panel links to.
+# The route names of django_upwork.urls. The connection panel links to the connect and
+# disconnect routes, and Upwork redirects to the callback.
 URL_NAMES = ("django_upwork:authorize", "django_upwork:callback", "django_upwork:disconnect")
 
 

@@ -98,9 +98,10 @@ def credential(name: str) -> str:
         value = os.environ.get(name, "")
     if not isinstance(value, str):
         secret = name == "UPWORK_CLIENT_SECRET"
-        shown = f"a value of type {type(value).__name__}" if secret else repr(value)
+        value_text = f"a value of type {type(value).__name__}" if secret else repr(value)
         raise UpworkConfigurationError(
-            f"{name} must be a string, the value from the key in Upwork's API Center; got {shown}."
+            f"{name} must be a string, the value from the key in Upwork's API Center; got "
+            f"{value_text}."
         )
     if value and not value.strip():
         raise UpworkConfigurationError(
@@ -318,9 +319,9 @@ def validate_url(
     """
     if not isinstance(value, str):
         # Bytes are not shown, because a user name and password in them would not be hidden.
-        shown = "bytes" if isinstance(value, bytes) else repr(value)
+        value_text = "bytes" if isinstance(value, bytes) else repr(value)
         raise UpworkConfigurationError(
-            f"{name} must be a URL as a string, such as 'https://example.com'; got {shown}. "
+            f"{name} must be a URL as a string, such as 'https://example.com'; got {value_text}. "
             f"Set it to {expected}."
         )
     problem = _url_problem(value, fragment_allowed=fragment_allowed, site_only=site_only)
@@ -463,7 +464,7 @@ def rate_limit_key() -> str:
 
 
 def rate_limit_cache_alias() -> str:
-    """Return the alias of the cache in ``CACHES`` that holds the limiter's state."""
+    """Return the alias of the cache in ``CACHES`` that stores the limiter's state."""
     value = _get("UPWORK_RATE_LIMIT_CACHE", "default")
     caches_setting = _get("CACHES")
     if not (

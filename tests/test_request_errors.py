@@ -19,7 +19,7 @@ QUERY = "{ marketplaceJobPostingsSearch { totalCount } }"
 
 
 class RedirectHandler(BaseHTTPRequestHandler):
-    """Answer every POST with a 307 redirect that requests cannot follow.
+    """Respond to every POST with a 307 redirect that requests cannot follow.
 
     The redirect goes to an invalid port, to an ftp URL, or back to the same path.
     """
