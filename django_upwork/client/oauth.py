@@ -160,6 +160,17 @@ def _check_token_response(response: requests.Response) -> requests.Response:
     if status == 200 and "error" not in payload:
         if not payload.get("access_token"):
             raise InvalidResponse("Upwork's token response has no access_token.", **evidence)
+        if payload.get("refresh_token") is None:
+            payload.pop("refresh_token", None)  # The stored refresh token stays in use.
+        for name in ("access_token", "refresh_token"):
+            if name in payload and not _is_header_safe(payload[name]):
+                # The message leaves the value out, because it may be a working token.
+                raise InvalidResponse(
+                    f"Upwork's token response has an invalid {name}: a token must be a string "
+                    "of printable ASCII characters without spaces to be sent in the "
+                    "Authorization header. Nothing stored was changed.",
+                    **evidence,
+                )
         expires_in = payload.get("expires_in")
         if expires_in is not None:
             try:
@@ -171,6 +182,11 @@ def _check_token_response(response: requests.Response) -> requests.Response:
         payload.setdefault("token_type", "Bearer")
         response._content = json.dumps(payload).encode()
     return response
+
+
+def _is_header_safe(token: Any) -> bool:
+    """Return whether ``token`` can follow ``Bearer`` in an Authorization header as is."""
+    return isinstance(token, str) and token.isascii() and token.isprintable() and " " not in token
 
 
 def _call(grant: str, request: Any) -> dict[str, Any]:
