@@ -491,7 +491,7 @@ def retry_backoff() -> float:
 
 
 def purge_interval() -> timedelta:
-    """Return how often the purge runs: a whole number of seconds, at least one.
+    """Return how often the purge runs: a whole number of seconds from one to 24 hours.
 
     django-celery-beat's ``IntervalSchedule`` stores whole seconds, so a fraction would be
     cut off, and an interval under a second would become zero.
@@ -502,6 +502,12 @@ def purge_interval() -> timedelta:
             f"UPWORK_PURGE_INTERVAL must be a whole number of seconds, at least 1, because "
             f"django-celery-beat stores the interval in whole seconds; got "
             f"{_get('UPWORK_PURGE_INTERVAL')!r}. Use a value such as timedelta(hours=1)."
+        )
+    if interval > MAX_CACHE_AGE:
+        raise UpworkConfigurationError(
+            f"UPWORK_PURGE_INTERVAL must be at most 24 hours, because Upwork allows keeping "
+            f"its data for 24 hours at most; got {_get('UPWORK_PURGE_INTERVAL')!r}. Use a "
+            "value such as timedelta(hours=1)."
         )
     return interval
 

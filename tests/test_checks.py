@@ -243,14 +243,25 @@ def test_timeout_of_one_day_accepted(settings):
     assert conf.timeout() == (5.0, 86400.0)
 
 
-def test_huge_purge_interval_reported_not_raised(settings):
-    # timedelta.max less its microseconds, which the purge interval may not have.
-    settings.UPWORK_PURGE_INTERVAL = timedelta(days=999_999_999, seconds=86399)
+@pytest.mark.parametrize(
+    "interval",
+    [
+        timedelta(hours=24, seconds=1),
+        timedelta(seconds=2**31),
+        # timedelta.max less its microseconds, which the purge interval may not have.
+        timedelta(days=999_999_999, seconds=86399),
+    ],
+)
+def test_purge_interval_over_a_day(settings, interval):
+    settings.UPWORK_PURGE_INTERVAL = interval
 
     messages = check_settings()
 
-    assert ids(messages) == ["django_upwork.E010"]
-    assert "UPWORK_PURGE_INTERVAL" in messages[0].msg
+    assert ids(messages) == ["django_upwork.E008"]
+    assert "UPWORK_PURGE_INTERVAL must be at most 24 hours" in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        conf.purge_interval()
+    assert str(raised.value) == messages[0].msg
 
 
 def test_long_rate_limit_wait_accepted(settings):

@@ -17,6 +17,7 @@ from django_celery_beat.models import (
 )
 
 from django_upwork.checks import check_purge_schedule, check_settings
+from django_upwork.exceptions import UpworkConfigurationError
 from django_upwork.services.schedule import (
     PURGE_SCHEDULE_NAME,
     PURGE_TASK_NAME,
@@ -113,6 +114,16 @@ def test_interval_setting_moves_schedule(settings: Any, interval: Any, seconds: 
     [task] = purge_tasks()
     assert task.interval.every == seconds
     assert task.interval.period == IntervalSchedule.SECONDS
+
+
+def test_interval_over_a_day_not_scheduled(settings: Any) -> None:
+    settings.UPWORK_PURGE_INTERVAL = timedelta(seconds=2**31)
+
+    with pytest.raises(UpworkConfigurationError, match="at most 24 hours"):
+        register_purge_schedule()
+
+    [task] = purge_tasks()
+    assert task.interval.every == 3600
 
 
 def test_interval_change_notifies_beat(settings: Any) -> None:
