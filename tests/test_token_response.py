@@ -113,3 +113,20 @@ def test_rejected_refresh_keeps_tokens(token_server):
         services.get_access_token()
 
     assert OAuthToken.objects.values().get() == before
+
+
+@pytest.mark.parametrize("expires_in", ["1e400", "inf", "nan", 10**18, -1, 0, 10**400, 31_536_001])
+def test_invalid_expires_in_rejected(token_server, expires_in):
+    token_server.body = {**GOOD, "expires_in": expires_in}
+
+    with pytest.raises(InvalidResponse, match="expires_in"):
+        oauth.refresh_token("refresh-token-value")
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "seconds"), [("86400", 86400), (1, 1), (31_536_000, 31_536_000)]
+)
+def test_valid_expires_in_accepted(token_server, expires_in, seconds):
+    token_server.body = {**GOOD, "expires_in": expires_in}
+
+    assert oauth.refresh_token("refresh-token-value")["expires_in"] == seconds

@@ -42,6 +42,9 @@ from django_upwork.exceptions import (
 
 logger = logging.getLogger(__name__)
 
+# The longest access token lifetime accepted from Upwork, whose tokens last a day.
+MAX_EXPIRES_IN = 365 * 24 * 3600
+
 
 def authorization_url(redirect_uri: str, state: str) -> str:
     """Return Upwork's authorization URL for the authorization-code grant."""
@@ -174,11 +177,19 @@ def _check_token_response(response: requests.Response) -> requests.Response:
         expires_in = payload.get("expires_in")
         if expires_in is not None:
             try:
-                payload["expires_in"] = int(float(expires_in))
-            except (TypeError, ValueError) as err:
+                seconds = float(expires_in)
+            except (TypeError, ValueError, OverflowError) as err:
                 raise InvalidResponse(
                     "Upwork's token response has an expires_in that is not a number.", **evidence
                 ) from err
+            if not 1 <= seconds <= MAX_EXPIRES_IN:  # False for NaN too
+                raise InvalidResponse(
+                    f"Upwork's token response has an invalid expires_in: {expires_in!r} is not "
+                    f"a number of seconds from 1 to {MAX_EXPIRES_IN} (a year). Nothing stored "
+                    "was changed.",
+                    **evidence,
+                )
+            payload["expires_in"] = int(seconds)
         payload.setdefault("token_type", "Bearer")
         response._content = json.dumps(payload).encode()
     return response
