@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_permission_codename
+from django.contrib.messages.storage.base import BaseStorage
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -182,7 +183,23 @@ class JobPostingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JobPosting]:
         # Rows past the maximum age are absent everywhere, the admin included.
-        return JobPosting.objects.fresh()
+        try:
+            return JobPosting.objects.fresh()
+        except UpworkConfigurationError as err:  # reported by check django_upwork.E001
+            # No row is shown while the maximum age is unknown, since any row might be expired.
+            self._report_configuration_error(request, err)
+            return JobPosting.objects.none()
+
+    def _report_configuration_error(
+        self, request: HttpRequest, err: UpworkConfigurationError
+    ) -> None:
+        # Several querysets per page, and a redirect after a POST, would repeat the message.
+        storage = messages.get_messages(request)
+        shown = any(message.message == str(err) for message in storage)
+        if isinstance(storage, BaseStorage):
+            storage.used = False  # Reading the messages above must not use them up.
+        if not shown:
+            self.message_user(request, str(err), messages.ERROR)
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return JobPostingChangeList
@@ -242,6 +259,10 @@ class JobPostingAdmin(admin.ModelAdmin):
                     )
                     continue
                 succeeded += 1
+            except UpworkConfigurationError as err:
+                # Every remaining posting would fail the same way.
+                self._report_configuration_error(request, err)
+                return
             except UpworkError as err:
                 failed += 1
                 self.message_user(request, f"{upwork_id}: {err.message}", messages.WARNING)
@@ -273,8 +294,12 @@ class JobPostingAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_delete_permission(request):
             raise PermissionDenied
-        deleted = services.purge_expired_postings()
-        self.message_user(request, f"Deleted {deleted} expired postings.", messages.INFO)
+        try:
+            deleted = services.purge_expired_postings()
+        except UpworkConfigurationError as err:
+            self._report_configuration_error(request, err)
+        else:
+            self.message_user(request, f"Deleted {deleted} expired postings.", messages.INFO)
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         )

@@ -123,6 +123,47 @@ def test_purge_button(staff_client, postings, fresh_rows):
     assert JobPosting.objects.count() == fresh_rows
 
 
+def test_bad_max_age_keeps_pages_open(staff_client, postings, settings):
+    settings.UPWORK_CACHE_MAX_AGE = 90000
+
+    pages = [
+        staff_client.get(CHANGELIST),
+        staff_client.get(CHANGELIST, {"published_at__year": "2026"}),
+        staff_client.post(PURGE, follow=True),
+    ]
+    detail = staff_client.get(f"{CHANGELIST}{postings[0].pk}/change/")
+
+    for page in pages:
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert body.count('<li class="error">UPWORK_CACHE_MAX_AGE is ') == 1
+        assert escape(postings[1].title) not in body
+    # The admin treats a posting missing from get_queryset() as deleted.
+    assert detail.status_code == 302
+    assert JobPosting.objects.count() == 20
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("UPWORK_TENANT_ID", "a\nb"), ("UPWORK_RATE_LIMIT_CACHE", "missing")],
+)
+def test_refresh_action_bad_setting(staff_client, postings, emulator, settings, name, value):
+    before = graphql_hits(emulator)
+    setattr(settings, name, value)
+
+    response = staff_client.post(
+        CHANGELIST,
+        {"action": "refresh_from_upwork", "_selected_action": [p.pk for p in postings[:3]]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count(f'<li class="error">{name} is ') == 1
+    assert "Refreshed" not in body
+    assert graphql_hits(emulator) == before
+
+
 def test_purge_button_needs_post(staff_client, postings):
     JobPosting.objects.update(cached_at=timezone.now() - timedelta(days=2))
 
