@@ -267,8 +267,9 @@ def check_urls_included(app_configs: Iterable[AppConfig] | None = None, **kwargs
             "so the admin hides the Connect and Disconnect buttons and Upwork has no callback "
             "to redirect to.",
             hint='Add path("upwork/", include("django_upwork.urls")) to the urlpatterns of '
-            "ROOT_URLCONF. A site whose own views call the connection services can add "
-            "'django_upwork.W010' to SILENCED_SYSTEM_CHECKS instead.",
+            "ROOT_URLCONF. A site whose own views call the connection services sets "
+            "UPWORK_REDIRECT_URI to its callback view's URL and can add 'django_upwork.W010' "
+            "to SILENCED_SYSTEM_CHECKS instead.",
             id="django_upwork.W010",
         )
     ]

@@ -9,7 +9,12 @@ import pytest
 import requests
 
 from django_upwork import services
-from django_upwork.exceptions import AuthenticationError, InvalidInput
+from django_upwork.exceptions import (
+    AuthenticationError,
+    InvalidInput,
+    InvalidOAuthState,
+    UpworkConfigurationError,
+)
 from django_upwork.models import OAuthToken
 from django_upwork.services.auth import SESSION_KEY, STATE_MAX_AGE
 
@@ -330,3 +335,30 @@ def test_plain_http_authorize_url_is_a_clear_error(staff_client, emulator, setti
 
     assert response.status_code == 500
     assert "uses plain HTTP" in response.content.decode()
+
+
+def test_no_app_urls_needs_redirect_uri(emulator, settings):
+    settings.ROOT_URLCONF = "tests.urls_admin_only"
+    settings.UPWORK_SITE_URL = "https://example.com"
+
+    with pytest.raises(UpworkConfigurationError) as raised:
+        services.get_authorization_url(state="state-value")
+
+    message = str(raised.value)
+    assert 'include("django_upwork.urls")' in message
+    assert "UPWORK_REDIRECT_URI" in message
+
+
+def test_no_app_urls_with_redirect_uri(emulator, settings, rf):
+    settings.ROOT_URLCONF = "tests.urls_admin_only"
+    settings.UPWORK_REDIRECT_URI = "https://example.com/my/callback/"
+    request = rf.get("/my/callback/", {"state": "unknown", "code": "code-value"})
+    request.session = {}
+
+    url = services.get_authorization_url(state="state-value")
+    with pytest.raises(InvalidOAuthState) as raised:
+        services.complete_authorization(request)
+
+    redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"]
+    assert redirect_uri == ["https://example.com/my/callback/"]
+    assert str(raised.value).endswith("Start the connection again at the site's connect page.")

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -61,7 +61,14 @@ def build_redirect_uri(request: HttpRequest | None = None) -> str:
     configured = conf.redirect_uri()
     if configured:
         return configured
-    path = reverse("django_upwork:callback")
+    try:
+        path = reverse("django_upwork:callback")
+    except NoReverseMatch:
+        raise UpworkConfigurationError(
+            "Cannot build the OAuth2 redirect URI, because ROOT_URLCONF has no "
+            'django_upwork:callback route. Add path("upwork/", include("django_upwork.urls")) '
+            "to the URLconf, or set UPWORK_REDIRECT_URI to the URL of your own callback view."
+        ) from None
     site = conf.site_url()
     if site:
         return site + path
@@ -339,7 +346,11 @@ def _apply_token(
 
 
 def _authorize_path() -> str:
-    return reverse("django_upwork:authorize")
+    """Return where a user starts the connection, for the text of an error."""
+    try:
+        return reverse("django_upwork:authorize")
+    except NoReverseMatch:  # a site that serves its own connect view
+        return "the site's connect page"
 
 
 def _user_key(request: HttpRequest) -> str | None:
