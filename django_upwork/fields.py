@@ -35,6 +35,15 @@ def _fernet() -> Any | None:
         ) from err
 
 
+def check_encryption_keys() -> None:
+    """Raise ``UpworkConfigurationError`` when tokens could not be encrypted for saving.
+
+    Callers run it before asking Upwork for tokens, because a code or refresh token spent
+    on tokens that then cannot be saved is lost.
+    """
+    _fernet()
+
+
 class SecretTextField(models.TextField):
     """A text column for tokens, encrypted with Fernet when ``UPWORK_TOKEN_ENCRYPTION_KEY`` is set.
 

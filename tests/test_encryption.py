@@ -141,3 +141,33 @@ def test_forced_refresh_encrypts_plain_tokens(connected, settings):
     assert refresh.startswith(ENCRYPTED_PREFIX)
     assert token.access_token != connected.access_token
     assert OAuthToken.objects.get().access_token == token.access_token
+
+
+def test_invalid_key_spends_no_code(settings, emulator):
+    from django_upwork import services
+
+    redirect_uri = "http://testserver/upwork/callback/"
+    code = emulator.tokens.create_code(emulator.client_id, redirect_uri)
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = "not-a-fernet-key"
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_TOKEN_ENCRYPTION_KEY"):
+        services.exchange_auth_code(code, redirect_uri=redirect_uri)
+
+    assert emulator.stats()["authorization_code_exchanges"] == 0
+    assert not OAuthToken.objects.exists()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    services.exchange_auth_code(code, redirect_uri=redirect_uri)
+    assert OAuthToken.objects.get().access_token.startswith("oauth2v2_")
+
+
+def test_invalid_key_spends_no_refresh_token(connected, settings, emulator):
+    from django_upwork import services
+
+    before = OAuthToken.objects.values().get()
+    settings.UPWORK_TOKEN_ENCRYPTION_KEY = "not-a-fernet-key"
+
+    with pytest.raises(UpworkConfigurationError, match="UPWORK_TOKEN_ENCRYPTION_KEY"):
+        services.refresh_access_token(force=True)
+
+    assert emulator.stats()["token_refreshes"] == 0
+    assert OAuthToken.objects.values().get() == before

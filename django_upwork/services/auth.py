@@ -25,6 +25,7 @@ from django_upwork.exceptions import (
     ReauthorizationRequired,
     UpworkConfigurationError,
 )
+from django_upwork.fields import check_encryption_keys
 from django_upwork.models import ConnectionStatus, OAuthToken
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,7 @@ def exchange_auth_code(code: str, *, redirect_uri: str | None = None) -> OAuthTo
             "code must be the non-empty 'code' parameter of Upwork's redirect to the callback "
             f"URL; got {'an empty string' if isinstance(code, str) else type(code).__name__}."
         )
+    check_encryption_keys()
     token = oauth.fetch_token(code, redirect_uri or build_redirect_uri(None))
     with transaction.atomic():
         # The old tokens are replaced, never read: a row that a lost or changed encryption
@@ -283,6 +285,7 @@ def refresh_access_token(
                 "The stored Upwork connection has no refresh token. Connect the account again."
             )
         else:
+            check_encryption_keys()
             try:
                 token = oauth.refresh_token(used_refresh_token)
             except ReauthorizationRequired as err:
