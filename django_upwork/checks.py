@@ -51,6 +51,7 @@ def check_settings(app_configs: Iterable[AppConfig] | None = None, **kwargs: Any
         conf.retry_max_time,
         conf.tenant_id,
         conf.connect_permission,
+        conf.rate_limit_key,
     ):
         _read(getter, "E008", messages)
     interval = _read(conf.purge_interval, "E008", messages)

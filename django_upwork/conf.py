@@ -41,6 +41,10 @@ DEFAULT_MAX_RETRIES = 3
 DEFAULT_RETRY_MAX_TIME = 60.0  # seconds spent on retries of one request, at most
 DEFAULT_PURGE_INTERVAL = timedelta(hours=1)
 DEFAULT_CONNECT_PERMISSION = "is_staff"
+# An app label, a dot and a permission codename, as User.has_perm() takes it.
+_PERMISSION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.\S+")
+# Cache keys hold the limiter's prefix too, and Memcached allows 250 bytes.
+MAX_RATE_LIMIT_KEY_LENGTH = 100
 # The largest row count accepted for a list limit or a purge batch, both sent as LIMIT and
 # OFFSET. A signed 32-bit integer fits the LIMIT of every database Django supports, whereas
 # SQLite fails with "datatype mismatch" on a number above its 64-bit maximum.
@@ -459,8 +463,21 @@ def rate_limit_max_wait() -> float:
 
 
 def rate_limit_key() -> str:
-    """Return the cache key scope of the limiter, e.g. one per egress IP address."""
-    return str(_get("UPWORK_RATE_LIMIT_KEY", "default"))
+    """Return the cache key scope of the limiter, such as one per egress IP address."""
+    value = _get("UPWORK_RATE_LIMIT_KEY", "default")
+    if not (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_RATE_LIMIT_KEY_LENGTH
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value
+    ):
+        # Memcached rejects keys with spaces or control characters, and long keys.
+        raise UpworkConfigurationError(
+            f"UPWORK_RATE_LIMIT_KEY must be 1 to {MAX_RATE_LIMIT_KEY_LENGTH} printable ASCII "
+            f"characters without spaces, such as 'egress-203.0.113.7'; got {value!r}."
+        )
+    return value
 
 
 def rate_limit_cache_alias() -> str:
@@ -526,7 +543,7 @@ def connect_permission() -> str:
     """
     value = _get("UPWORK_CONNECT_PERMISSION", DEFAULT_CONNECT_PERMISSION)
     if not isinstance(value, str) or (
-        value not in ("is_staff", "is_superuser") and value.count(".") != 1
+        value not in ("is_staff", "is_superuser") and not _PERMISSION_NAME.fullmatch(value)
     ):
         raise UpworkConfigurationError(
             "UPWORK_CONNECT_PERMISSION must be 'is_staff', 'is_superuser' or a permission "

@@ -307,6 +307,59 @@ def test_named_limiter_cache_accepted(settings):
     assert RateLimiter.from_settings().cache_alias == "limiter"
 
 
+# -- UPWORK_RATE_LIMIT_KEY ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, "", "egress ip", "egress\n1", "caf\u00e9", "k" * 101, 7])
+def test_bad_limiter_key_reported_and_raised(settings, value):
+    settings.UPWORK_RATE_LIMIT_KEY = value
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E008"]
+    assert "UPWORK_RATE_LIMIT_KEY must be 1 to 100 printable ASCII" in messages[0].msg
+    for build in (conf.rate_limit_key, RateLimiter.from_settings):
+        with pytest.raises(UpworkConfigurationError) as raised:
+            build()
+        assert str(raised.value) == messages[0].msg
+
+
+@pytest.mark.parametrize("value", ["default", "egress-203.0.113.7", "k" * 100])
+def test_limiter_key_accepted(settings, value):
+    settings.UPWORK_RATE_LIMIT_KEY = value
+
+    assert ids(check_settings()) == []
+    assert conf.rate_limit_key() == value
+
+
+# -- UPWORK_CONNECT_PERMISSION ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", [".", " django_upwork.change_oauthtoken", "django_upwork.", ".change", "is staff"]
+)
+def test_bad_connect_permission_reported_and_raised(settings, value):
+    settings.UPWORK_CONNECT_PERMISSION = value
+
+    messages = check_settings()
+
+    assert ids(messages) == ["django_upwork.E008"]
+    assert repr(value) in messages[0].msg
+    with pytest.raises(UpworkConfigurationError) as raised:
+        conf.connect_permission()
+    assert str(raised.value) == messages[0].msg
+
+
+@pytest.mark.parametrize(
+    "value", ["is_staff", "is_superuser", "django_upwork.change_oauthtoken", "myapp.connect"]
+)
+def test_connect_permission_accepted(settings, value):
+    settings.UPWORK_CONNECT_PERMISSION = value
+
+    assert ids(check_settings()) == []
+    assert conf.connect_permission() == value
+
+
 # -- UPWORK_CLIENT_ID and UPWORK_CLIENT_SECRET --------------------------------------------------
 
 CREDENTIAL_GETTERS = {
