@@ -207,7 +207,7 @@ def success_url() -> str | None:
     problem = _success_url_problem(value)
     if problem:
         raise UpworkConfigurationError(
-            f"UPWORK_SUCCESS_URL is {_without_userinfo(value)!r}, which {problem}. Set it to "
+            f"UPWORK_SUCCESS_URL {_without_userinfo(value)!r} is invalid: it {problem}. Set it to "
             f"{expected}."
         )
     return value
@@ -225,11 +225,11 @@ def _success_url_problem(url: str) -> str | None:
         parts = urlsplit(url)
     except ValueError as err:
         return f"is not a valid URL ({err})"
+    if url.startswith("//"):
+        return "starts with '//', so browsers read it as the start of another host"
     if not parts.scheme and not parts.netloc:
         if not url.startswith("/"):
             return "is a relative URL that does not start with '/'"
-        if url.startswith("//"):
-            return "starts with '//', which browsers read as the start of another host"
     else:
         problem = _success_host_problem(url, parts)
         if problem:
@@ -260,7 +260,7 @@ def _success_host_problem(url: str, parts: SplitResult) -> str | None:
     host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
     if host not in exact_hosts:
         return (
-            f"is on the host {host!r}, which ALLOWED_HOSTS does not name exactly "
+            f"is on the host {host!r}, and ALLOWED_HOSTS does not name that host exactly "
             "(wildcard entries such as '.example.com' do not count), so it could be an open "
             "redirect"
         )
@@ -331,7 +331,7 @@ def validate_url(
     problem = _url_problem(value, fragment_allowed=fragment_allowed, site_only=site_only)
     if problem:
         raise UpworkConfigurationError(
-            f"{name} is {_without_userinfo(value)!r}, which {problem}. Set it to {expected}."
+            f"{name} {_without_userinfo(value)!r} is invalid: it {problem}. Set it to {expected}."
         )
     return value
 
@@ -351,13 +351,13 @@ def _url_problem(url: str, *, fragment_allowed: bool, site_only: bool) -> str | 
         return "is not an absolute http or https URL"
     if "@" in parts.netloc:
         return (
-            "contains a user name or password before the host, which would be sent to the "
+            "contains a user name or password before the host. They would be sent to the "
             "host or written to logs"
         )
     if not _is_valid_port(_port_text(parts.netloc)):
         return "has an invalid port; a port is a number from 1 to 65535"
     if not fragment_allowed and "#" in url:
-        return "has a fragment ('#…'), which OAuth2 forbids in a redirect URI"
+        return "has a fragment ('#…'), and OAuth2 forbids fragments in a redirect URI"
     if site_only and (parts.path not in ("", "/") or "?" in url):
         return "has a path or a query"
     return None
@@ -397,7 +397,7 @@ def tenant_id() -> str | None:
     problem = _header_value_problem(text)
     if problem:
         raise UpworkConfigurationError(
-            f"UPWORK_TENANT_ID is {value!r}, which {problem}, so it cannot be sent in the "
+            f"UPWORK_TENANT_ID {value!r} is invalid: it {problem}, so it cannot be sent in the "
             "X-Upwork-API-TenantId header. Set it to the organization id alone, such as "
             "'1234567890'."
         )

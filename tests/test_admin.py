@@ -159,7 +159,7 @@ def test_refresh_action_bad_setting(staff_client, postings, emulator, settings, 
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.count(f'<li class="error">{name} is ') == 1
+    assert body.count(f'<li class="error">{name} ') == 1
     assert "Refreshed" not in body
     assert graphql_hits(emulator) == before
 

@@ -488,3 +488,12 @@ def test_success_url_check_and_redirect_agree(
         assert response.status_code == 200
         logged = [record.getMessage() for record in caplog.records]
         assert any(messages[0].msg in line for line in logged), logged
+
+
+@pytest.mark.parametrize("value", ["//evil.example/", "///evil.example/"])
+def test_success_url_double_slash_named(settings, value):
+    settings.UPWORK_SUCCESS_URL = value
+
+    [message] = check_settings()
+
+    assert "starts with '//', so browsers read it as the start of another host" in message.msg
