@@ -442,12 +442,17 @@ def timeout() -> tuple[float, float]:
 
 def cache_max_age() -> timedelta:
     """Return how long a cached posting may be read: above 0 and at most ``MAX_CACHE_AGE``."""
-    max_age = _duration("UPWORK_CACHE_MAX_AGE", DEFAULT_CACHE_MAX_AGE)
+    max_age = _duration(
+        "UPWORK_CACHE_MAX_AGE",
+        DEFAULT_CACHE_MAX_AGE,
+        range_text="above 0 and at most 24 hours",
+        example="timedelta(hours=23)",
+    )
     if max_age > MAX_CACHE_AGE:
         raise UpworkConfigurationError(
-            f"UPWORK_CACHE_MAX_AGE is {max_age}, longer than 24 hours, which Upwork's terms "
-            "forbid for API data. Use at most timedelta(hours=24); the default is "
-            "timedelta(hours=23)."
+            "UPWORK_CACHE_MAX_AGE must be at most 24 hours, because Upwork's terms forbid "
+            f"keeping API data longer; got {_shown(_get('UPWORK_CACHE_MAX_AGE'))}. Use a value "
+            "such as timedelta(hours=23), the default."
         )
     return max_age
 
@@ -610,7 +615,13 @@ def _is_finite_number(value: Any) -> bool:
         return False
 
 
-def _duration(name: str, default: timedelta) -> timedelta:
+def _duration(
+    name: str,
+    default: timedelta,
+    *,
+    range_text: str = "above 0",
+    example: str = "timedelta(hours=1)",
+) -> timedelta:
     value = _get(name, default)
     duration: Any = value
     if _is_finite_number(value):
@@ -620,10 +631,16 @@ def _duration(name: str, default: timedelta) -> timedelta:
             duration = None
     if not isinstance(duration, timedelta) or duration <= timedelta(0):
         raise UpworkConfigurationError(
-            f"{name} must be a timedelta or a finite number of seconds above 0, such as "
-            f"timedelta(hours=1); got {value!r}."
+            f"{name} must be a timedelta or a finite number of seconds {range_text}, such as "
+            f"{example}; got {_shown(value)}."
         )
     return duration
+
+
+def _shown(value: Any) -> str:
+    """Return ``repr(value)`` for a message, shortened to 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}… ({len(text)} characters)"
 
 
 def _seconds(name: str, default: float) -> float:

@@ -136,7 +136,7 @@ def test_bad_max_age_keeps_pages_open(staff_client, postings, settings):
     for page in pages:
         assert page.status_code == 200
         body = page.content.decode()
-        assert body.count('<li class="error">UPWORK_CACHE_MAX_AGE is ') == 1
+        assert body.count('<li class="error">UPWORK_CACHE_MAX_AGE must be ') == 1
         assert escape(postings[1].title) not in body
     # The admin treats a posting missing from get_queryset() as deleted.
     assert detail.status_code == 302

@@ -192,7 +192,11 @@ def test_out_of_range_number_reported(settings, name, check_id, value):
 
     assert ids(messages) == [check_id]
     assert name in messages[0].msg
-    assert repr(value) in messages[0].msg
+    if value is HUGE_INT:
+        # A value of hundreds of digits is cut short in the message.
+        assert f"got {repr(value)[:60]}… (401 characters)." in messages[0].msg
+    else:
+        assert repr(value) in messages[0].msg
 
 
 @pytest.mark.parametrize(
@@ -222,7 +226,9 @@ def test_cache_max_age_past_24_hours_stops_every_read(settings):
     settings.UPWORK_CACHE_MAX_AGE = timedelta(hours=24, seconds=1)
 
     for read in (services.list_job_postings, lambda: services.get_job_posting("1")):
-        with pytest.raises(UpworkConfigurationError, match="UPWORK_CACHE_MAX_AGE is 1 day"):
+        with pytest.raises(
+            UpworkConfigurationError, match="UPWORK_CACHE_MAX_AGE must be at most 24 hours"
+        ):
             read()
 
     settings.UPWORK_CACHE_MAX_AGE = timedelta(hours=24)

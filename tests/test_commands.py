@@ -441,4 +441,4 @@ def test_bad_setting_prints_one_line(
     assert exited.value.code == 1
     stderr_lines = capsys.readouterr().err.strip().splitlines()
     assert len(stderr_lines) == 1
-    assert stderr_lines[0].startswith("CommandError: UPWORK_CACHE_MAX_AGE is 1 day, 1:00:00")
+    assert stderr_lines[0].startswith("CommandError: UPWORK_CACHE_MAX_AGE must be at most 24 hours")
