@@ -307,7 +307,10 @@ def test_iter_search_pages_walks_past_a_page_of_skipped_results(connected, emula
         ({"pagination_eq": "50"}, {}, "pagination_eq must be an object"),
         ({"pagination_eq": {"after": "x"}}, {}, "pagination_eq.after must be a numeric"),
         ({"jobType_eq": "PART_TIME"}, {}, "jobType_eq"),
-        (None, {"page_size": 51}, "first must be a whole number from 1 to 50"),
+        (None, {"page_size": 51}, "page_size must be a whole number from 1 to 50"),
+        (None, {"page_size": 0}, "page_size must be a whole number from 1 to 50"),
+        (None, {"page_size": True}, "page_size must be a whole number from 1 to 50"),
+        (None, {"page_size": "10"}, "page_size must be a whole number from 1 to 50"),
     ],
 )
 @pytest.mark.parametrize("walk", [services.iter_search_pages, services.iter_job_postings])
@@ -409,3 +412,13 @@ def test_nul_characters_are_dropped_before_caching(connected, emulator):
     assert posting.client_country == "Norway"
     assert posting.raw["title"] == "Data entry"
     assert "\x00" not in json.dumps(posting.raw)
+
+
+def test_iterator_null_offset_starts_at_zero(connected, emulator):
+    pages = list(services.iter_search_pages({"pagination_eq": {"after": None}}, max_pages=1))
+
+    assert last_graphql(emulator)["variables"]["filter"]["pagination_eq"] == {
+        "first": 50,
+        "after": "0",
+    }
+    assert len(pages[0].postings) == 50

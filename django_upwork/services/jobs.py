@@ -152,13 +152,23 @@ def iter_search_pages(
     """
     if isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1:
         raise InvalidInput(f"max_pages must be a whole number of 1 or more, got {max_pages!r}.")
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= MAX_PAGE_SIZE
+    ):
+        raise InvalidInput(
+            f"page_size must be a whole number from 1 to {MAX_PAGE_SIZE}, Upwork's largest "
+            f"page; got {page_size!r}."
+        )
     if filter is not None and not isinstance(filter, Mapping):
         clean_filter(filter)  # raises InvalidInput naming the wrong type
     base_filter = dict(filter or {})
     start = base_filter.get("pagination_eq") or {}
     if not isinstance(start, Mapping):
         clean_filter(base_filter)  # raises InvalidInput for the malformed pagination_eq
-    after = str(start.get("after", "0"))
+    # A missing or null offset starts at the first result, as in search_job_postings().
+    after = "0" if start.get("after") is None else str(start["after"])
     # Every page sends this filter with only the offset changed, so one check covers them.
     clean_filter({**base_filter, "pagination_eq": {"first": page_size, "after": after}})
     seen_cursors = {after}
@@ -326,8 +336,11 @@ def resolve_job_reference(job: str | int) -> tuple[str, str]:
             f"from a search result, such as '{EXAMPLE_JOB_ID}'."
         )
     text = job.strip()
-    if text.isascii() and text.isdigit() and len(text) <= MAX_JOB_ID_DIGITS:
-        return text, ""
+    if text.isascii() and text.isdigit():
+        # Leading zeros are dropped, so "0042" finds the row cached as "42".
+        number = text.lstrip("0")
+        if number and len(number) <= MAX_JOB_ID_DIGITS:
+            return number, ""
 
     match = None
     if text.startswith("~"):
