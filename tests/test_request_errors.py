@@ -46,7 +46,10 @@ class RedirectHandler(BaseHTTPRequestHandler):
 def redirect_server() -> Iterator[str]:
     """Return the base URL of a local server that only redirects."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), RedirectHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval lets shutdown() return within 10 ms instead of 500 ms.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

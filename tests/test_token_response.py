@@ -41,7 +41,10 @@ def token_server(settings) -> Iterator[type[TokenHandler]]:
     """Point UPWORK_TOKEN_URL at a local server whose response is the handler's ``body``."""
     handler = type("Handler", (TokenHandler,), {"body": {}})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval lets shutdown() return within 10 ms instead of 500 ms.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     settings.UPWORK_TOKEN_URL = f"http://127.0.0.1:{server.server_address[1]}/token"
     try:
