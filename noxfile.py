@@ -1,4 +1,7 @@
-"""Test matrix: every supported Django release on each Python version it supports here.
+"""Test matrix: each supported Django release on the oldest and newest Python it supports.
+
+The main runs of ``scripts/test`` use the Python of ``.venv`` (3.11 in CI) with Django 5.2,
+so every supported Python version is tested with at least one Django release.
 
 Run ``nox`` for the whole matrix on SQLite, or one cell with
 ``nox -s "tests(python='3.12', django='6.0')"``. Set ``DJANGO_UPWORK_TEST_DB=postgres`` and
@@ -14,13 +17,11 @@ nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 
 # Django 4.2 supports Python 3.8 to 3.12, 5.2 supports 3.10 to 3.13, and 6.0 needs 3.12+.
+# The middle versions of each range are left out to keep the whole suite short.
 MATRIX = [
     ("3.10", "4.2"),
-    ("3.11", "4.2"),
     ("3.12", "4.2"),
     ("3.10", "5.2"),
-    ("3.11", "5.2"),
-    ("3.12", "5.2"),
     ("3.13", "5.2"),
     ("3.12", "6.0"),
     ("3.13", "6.0"),
