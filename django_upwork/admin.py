@@ -195,10 +195,10 @@ class JobPostingAdmin(admin.ModelAdmin):
     ) -> None:
         # Several querysets per page, and a redirect after a POST, would repeat the message.
         storage = messages.get_messages(request)
-        shown = any(message.message == str(err) for message in storage)
+        already_shown = any(message.message == str(err) for message in storage)
         if isinstance(storage, BaseStorage):
             storage.used = False  # Reading the messages above must not use them up.
-        if not shown:
+        if not already_shown:
             self.message_user(request, str(err), messages.ERROR)
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
