@@ -17,6 +17,13 @@ from tests.conftest import graphql_hits
 from tests.factories import create_postings
 
 
+def error_message(getter):
+    """Call ``getter`` and return the message of the UpworkConfigurationError it raises."""
+    with pytest.raises(UpworkConfigurationError) as raised:
+        getter()
+    return str(raised.value)
+
+
 def ids(messages):
     return [message.id for message in messages]
 
@@ -100,9 +107,7 @@ def test_bad_url_reported_and_raised(settings, name, value):
     assert ids(messages) == ["django_upwork.E004"]
     assert name in messages[0].msg
     assert repr(value) in messages[0].msg
-    with pytest.raises(UpworkConfigurationError) as raised:
-        URL_GETTERS[name]()
-    assert str(raised.value) == messages[0].msg
+    assert error_message(URL_GETTERS[name]) == messages[0].msg
 
 
 @pytest.mark.parametrize("name", URL_GETTERS)
@@ -117,9 +122,7 @@ def test_url_userinfo_rejected_unshown(settings, name, value):
     assert ids(messages) == ["django_upwork.E004"]
     assert name in messages[0].msg
     assert "'https://***@upwork.example/'" in messages[0].msg
-    with pytest.raises(UpworkConfigurationError) as raised:
-        URL_GETTERS[name]()
-    assert str(raised.value) == messages[0].msg
+    assert error_message(URL_GETTERS[name]) == messages[0].msg
     assert "hunter2" not in messages[0].msg
     assert "hunter2" not in messages[0].hint
 
@@ -140,9 +143,7 @@ def test_callback_url_fragment_rejected(settings, name, value):
 
     assert ids(messages) == ["django_upwork.E004"]
     assert "fragment" in messages[0].msg
-    with pytest.raises(UpworkConfigurationError) as raised:
-        URL_GETTERS[name]()
-    assert str(raised.value) == messages[0].msg
+    assert error_message(URL_GETTERS[name]) == messages[0].msg
 
 
 @pytest.mark.parametrize(
@@ -241,9 +242,7 @@ def test_partial_second_interval_reported(settings, value):
     assert ids(messages) == ["django_upwork.E008"]
     assert "UPWORK_PURGE_INTERVAL" in messages[0].msg
     assert repr(value) in messages[0].msg
-    with pytest.raises(UpworkConfigurationError) as raised:
-        conf.purge_interval()
-    assert str(raised.value) == messages[0].msg
+    assert error_message(conf.purge_interval) == messages[0].msg
 
 
 @pytest.mark.django_db
@@ -278,9 +277,7 @@ def test_unknown_limiter_cache_reported_and_raised(settings, value):
     assert "UPWORK_RATE_LIMIT_CACHE" in messages[0].msg
     assert repr(value) in messages[0].msg
     for build in (conf.rate_limit_cache_alias, RateLimiter.from_settings):
-        with pytest.raises(UpworkConfigurationError) as raised:
-            build()
-        assert str(raised.value) == messages[0].msg
+        assert error_message(build) == messages[0].msg
 
 
 def test_unknown_limiter_cache_stops_search(connected, emulator, settings):
@@ -319,9 +316,7 @@ def test_bad_limiter_key_reported_and_raised(settings, value):
     assert ids(messages) == ["django_upwork.E008"]
     assert "UPWORK_RATE_LIMIT_KEY must be 1 to 100 printable ASCII" in messages[0].msg
     for build in (conf.rate_limit_key, RateLimiter.from_settings):
-        with pytest.raises(UpworkConfigurationError) as raised:
-            build()
-        assert str(raised.value) == messages[0].msg
+        assert error_message(build) == messages[0].msg
 
 
 @pytest.mark.parametrize("value", ["default", "egress-203.0.113.7", "k" * 100])
@@ -345,9 +340,7 @@ def test_bad_connect_permission_reported_and_raised(settings, value):
 
     assert ids(messages) == ["django_upwork.E008"]
     assert repr(value) in messages[0].msg
-    with pytest.raises(UpworkConfigurationError) as raised:
-        conf.connect_permission()
-    assert str(raised.value) == messages[0].msg
+    assert error_message(conf.connect_permission) == messages[0].msg
 
 
 @pytest.mark.parametrize(
@@ -388,9 +381,7 @@ def test_bad_credential_reported_and_raised(settings, name, value):
 
     assert ids(messages) == ["django_upwork.E008"]
     assert name in messages[0].msg
-    with pytest.raises(UpworkConfigurationError) as raised:
-        CREDENTIAL_GETTERS[name]()
-    assert str(raised.value) == messages[0].msg
+    assert error_message(CREDENTIAL_GETTERS[name]) == messages[0].msg
     with pytest.raises(UpworkConfigurationError):
         conf.has_credentials()
 
