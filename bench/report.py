@@ -272,12 +272,12 @@ def render(
         results,
         "list_job_postings_parts",
         "Where the listing's time goes",
-        "The two parts of `list_job_postings(50)` that run in Python besides the query, each "
-        "timed alone against the whole raw query: building and compiling the queryset, and "
-        "turning the 50 fetched rows into model instances with the compiler's own steps "
+        "Two parts of `list_job_postings(50)` run in Python besides the query. Each is timed "
+        "alone against the whole raw query. The first builds and compiles the queryset. The "
+        "second turns the 50 fetched rows into model instances with the compiler's own steps "
         "(Django's value converters, then `Model.from_db`). Any call that returns model "
-        "instances through the ORM runs both, so once the two together take more than half "
-        "as long as the raw query, no such call can stay within 1.5x of it.",
+        "instances through the ORM runs both. Once the two together take more than half as "
+        "long as the raw query, no such call can stay within 1.5x of it.",
         "Rows in table",
     )
     lines += comparison_section(

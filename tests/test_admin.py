@@ -250,8 +250,8 @@ def test_connection_page_hides_tokens(staff_client, connected):
 def test_deleting_the_connection_takes_the_connect_permission(
     client, django_user_model, connected, settings, permission, allowed
 ):
-    # Deleting the row disconnects the account, so the admin asks what the Disconnect
-    # button asks, besides the model permission.
+    # Deleting the row disconnects the account, so the admin requires what the Disconnect
+    # button requires, besides the model permission.
     settings.UPWORK_CONNECT_PERMISSION = permission
     log_in_staff(client, django_user_model, "operator", ["view_oauthtoken", "delete_oauthtoken"])
     delete_url = f"/admin/django_upwork/oauthtoken/{connected.pk}/delete/"

@@ -65,7 +65,7 @@ def test_search_table_lists_and_caches(connected: OAuthToken) -> None:
 
 
 def test_commands_print_utc_without_use_tz(connected: OAuthToken, settings: Any) -> None:
-    # Without USE_TZ, Django hands back naive datetimes in TIME_ZONE; the output still says UTC.
+    # Without USE_TZ, Django hands back naive datetimes in TIME_ZONE; the output still prints UTC.
     settings.USE_TZ = False
     settings.TIME_ZONE = "America/New_York"
     # The fixture saved the token with USE_TZ on, in UTC; save its times as this site would.

@@ -174,7 +174,7 @@ def test_shift_preserves_timestamp_form():
     assert postings[1]["publishedDateTime"] == "2030-05-31T11:57:00.000Z"
 
 
-def test_shift_names_a_date_too_far_from_the_others():
+def test_shift_names_the_outlying_date():
     postings: list[dict[str, Any]] = [
         {"id": "1", "publishedDateTime": "9999-12-31T23:59:59Z"},
         {"id": "2", "publishedDateTime": "2025-01-01T00:00:00Z"},

@@ -140,9 +140,9 @@ def test_partial_data_keeps_valid_nodes(seeded, emulator, caplog):
     assert "Skipped search result" in caplog.text
 
 
-def test_null_posting_with_an_error_keeps_the_cached_row(seeded, emulator, caplog):
+def test_null_posting_error_keeps_row(seeded, emulator, caplog):
     # Upwork's internal failures come as HTTP 200 with the field null and an error beside it.
-    # That says nothing about whether the posting exists, so the cached row must stay.
+    # Such an answer does not tell whether the posting exists, so the cached row must stay.
     emulator.inject_fault("graphql", "partial_data")
     upwork_id = seeded[0]["upwork_id"]
 

@@ -102,7 +102,7 @@ def test_state_is_single_use(staff_client, emulator):
 
 
 def test_state_is_spent_by_a_failed_exchange(staff_client, emulator):
-    # Django saves no session for an answer of 500 or more, so the view saves it itself.
+    # Django saves no session for a response of 500 or more, so the view saves it itself.
     query = parse_qs(approve(start(staff_client)))
     state, code = query["state"][0], query["code"][0]
 

@@ -291,7 +291,7 @@ def test_iter_job_postings_stops_on_empty_page(connected, emulator):
     assert graphql_hits(emulator) == 1
 
 
-def test_iter_search_pages_walks_past_a_page_of_skipped_results(connected, emulator):
+def test_pages_walk_past_skipped_page(connected, emulator):
     emulator.inject_fault("graphql", "partial_data")  # the first page's one node is null
 
     pages = list(services.iter_search_pages(max_pages=3, page_size=1))

@@ -42,7 +42,7 @@ from django_upwork.exceptions import (
 
 logger = logging.getLogger(__name__)
 
-# The longest access token lifetime accepted from Upwork, whose tokens last a day.
+# The maximum access token lifetime accepted from Upwork, whose tokens last a day.
 MAX_EXPIRES_IN = 365 * 24 * 3600
 
 
