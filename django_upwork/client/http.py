@@ -197,37 +197,41 @@ def raise_request_error(err: Exception, target: str, operation: str) -> NoReturn
     raise error from err
 
 
-# The reason each requests failure gives, tried in order, so subclasses come first.
-# InvalidURL, InvalidSchema and MissingSchema are ValueErrors.
-_REQUEST_FAILURES: tuple[tuple[type[Exception], type[UpworkError], str], ...] = (
-    (
-        requests.exceptions.ChunkedEncodingError,
-        UpworkConnectionError,
-        "the connection broke while the response was read",
-    ),
-    (
-        requests.exceptions.ContentDecodingError,
-        InvalidResponse,
-        "the compressed response could not be decoded",
-    ),
-    (requests.TooManyRedirects, InvalidResponse, "the server redirected it too many times"),
-    (
-        requests.exceptions.InvalidHeader,
-        UpworkError,
-        "a request header has an invalid value, such as one with a line break",
-    ),
-    (ValueError, UpworkError, "its URL, or a URL that the server redirected it to, is invalid"),
-)
-
-
 def _request_error(err: Exception, target: str, operation: str) -> UpworkError:
-    error_class, reason = UpworkError, "requests could not send it or read the response"
-    for failure, failure_error_class, failure_reason in _REQUEST_FAILURES:
-        if isinstance(err, failure):
-            error_class, reason = failure_error_class, failure_reason
-            break
-    return error_class(
-        f"The request to {target} failed: {reason} ({type(err).__name__}).",
+    name = type(err).__name__
+    if isinstance(err, requests.exceptions.ChunkedEncodingError):
+        return UpworkConnectionError(
+            f"The request to {target} failed: the connection broke while the response was "
+            "read (ChunkedEncodingError).",
+            operation=operation,
+        )
+    if isinstance(err, requests.exceptions.ContentDecodingError):
+        return InvalidResponse(
+            f"The request to {target} failed: the compressed response could not be "
+            "decoded (ContentDecodingError).",
+            operation=operation,
+        )
+    if isinstance(err, requests.TooManyRedirects):
+        return InvalidResponse(
+            f"The request to {target} failed: the server redirected it too many times "
+            "(TooManyRedirects).",
+            operation=operation,
+        )
+    if isinstance(err, requests.exceptions.InvalidHeader):
+        return UpworkError(
+            f"The request to {target} failed: a request header has an invalid value, such as "
+            "one with a line break (InvalidHeader).",
+            operation=operation,
+        )
+    if isinstance(err, ValueError):  # InvalidURL, InvalidSchema and MissingSchema included
+        return UpworkError(
+            f"The request to {target} failed: its URL, or a URL that the server redirected "
+            f"it to, is invalid ({name}).",
+            operation=operation,
+        )
+    return UpworkError(
+        f"The request to {target} failed: requests could not send it or read the response "
+        f"({name}).",
         operation=operation,
     )
 
